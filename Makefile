@@ -1,0 +1,60 @@
+# Channel Portal — `make run` (demo) and `make test` (the whole suite). See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test bench venv lint messages compilemessages check-services e2e-deps clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=python3.11)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+compilemessages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+## Translations: extract every app's strings into its own catalogue, and templates/ into locale/
+## (then translate zh_Hans and run `python scripts/i18n.py hant`; see scripts/i18n.py).
+messages: $(STAMP)
+	@for d in portal dealers inventory commissions conflicts; do \
+		(cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete -v 0) ; \
+	done
+	cd templates && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete -v 0
+
+## The demo: SQLite and a file-based queue unless DATABASE_URL / REDIS_URL are set.
+run: $(STAMP)
+	@bash scripts/run-demo.sh
+
+check-services: $(STAMP)
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) scripts/check_services.py
+
+e2e-deps:
+	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk"; exit 1; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) check-services e2e-deps compilemessages
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) check-services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		PORTAL_TESTING=1 $(PY) -m pytest benchmarks --benchmark-enable -p no:randomly $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/cache var/celery-queue var/staticfiles

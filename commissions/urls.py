@@ -1,0 +1,4 @@
+"""Portal pages of the commissions app."""
+
+app_name = "commissions"
+urlpatterns = []

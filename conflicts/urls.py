@@ -1,0 +1,4 @@
+"""Portal pages of the conflicts app."""
+
+app_name = "conflicts"
+urlpatterns = []

@@ -1,0 +1,24 @@
+"""Reads of dealer data."""
+
+from dealers.models import Dealer
+
+
+def dealer_can_write(dealer: Dealer | None) -> bool:
+    """Whether a dealer's users and keys may change data (DOMAIN.md §3.3).
+
+    Active dealers and dealers within their notice period may; suspended and terminated
+    dealers, and terminating dealers past the end of notice (the transition), may not.
+    """
+    if dealer is None:
+        return False
+    if dealer.status == Dealer.Status.ACTIVE:
+        return True
+    if dealer.status == Dealer.Status.TERMINATING:
+        from django.utils import timezone
+
+        return dealer.notice_ends_on is None or timezone.localdate() <= dealer.notice_ends_on
+    return False
+
+
+def dealer_list_visible_to(who):
+    return Dealer.objects.visible_to(who).select_related("tier", "region")

@@ -1,0 +1,4 @@
+"""Portal pages of the dealers app."""
+
+app_name = "dealers"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Portal pages of the inventory app."""
+
+app_name = "inventory"
+urlpatterns = []

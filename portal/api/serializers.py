@@ -1,0 +1,104 @@
+"""Shared serializer bases: the model's own ``full_clean()`` is the one rule source."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from portal.access import actor_from
+
+
+def django_to_drf_error(exc: DjangoValidationError) -> ValidationError:
+    """Turn a Django ValidationError into DRF's, keeping field names and codes."""
+    if hasattr(exc, "error_dict"):
+        detail = {}
+        for field, errors in exc.error_dict.items():
+            key = "non_field_errors" if field == "__all__" else field
+            detail[key] = [
+                serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
+                for e in errors
+            ]
+        return ValidationError(detail)
+    return ValidationError(
+        [
+            serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
+            for e in exc.error_list
+        ]
+    )
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's ``full_clean()`` (fields, ``clean()``, constraints) before saving,
+    as NetBox does, so forms, admin and API enforce the same rules."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        plain = {k: v for k, v in attrs.items() if not self._is_many(k)}
+        if self.instance is None:
+            instance = self.Meta.model(**plain)
+        else:
+            instance = self.instance
+            # Validate a copy: never leave the live instance half-updated on error.
+            instance = type(instance).objects.get(pk=instance.pk)
+            for key, value in plain.items():
+                setattr(instance, key, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise django_to_drf_error(exc) from None
+        return attrs
+
+    def _is_many(self, name):
+        try:
+            field = self.Meta.model._meta.get_field(name)
+        except Exception:
+            return True
+        return field.many_to_many or field.one_to_many
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """A related object by code, looked up among the objects the caller may see, so naming
+    another dealer's object gives "does not exist" (no hint that it does)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(request)
+        return queryset
+
+
+class CurrentDealerDefault:
+    """Default for a ``dealer`` field: the caller's own dealer (dealer users and keys)."""
+
+    requires_context = True
+
+    def __call__(self, serializer_field):
+        actor = actor_from(serializer_field.context["request"])
+        if actor.dealer_id is None:
+            raise serializers.ValidationError(
+                serializers.ErrorDetail("This field is required.", code="required")
+            )
+        return actor.dealer
+
+    def __repr__(self):
+        return "CurrentDealerDefault()"
+
+
+class MoneyField(serializers.DecimalField):
+    """Money as a string with two decimals."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+
+__all__ = [
+    "CurrentDealerDefault",
+    "MoneyField",
+    "ScopedSlugRelatedField",
+    "ValidatedModelSerializer",
+    "django_to_drf_error",
+    "models",
+]

@@ -1,0 +1,11 @@
+from portal.access import actor_from
+
+
+def portal(request):
+    """Navigation context: who is looking (staff, a dealer user, or nobody)."""
+    actor = actor_from(request) if hasattr(request, "user") else None
+    return {
+        "portal_actor": actor,
+        "is_staff_user": bool(actor and actor.manufacturer),
+        "current_dealer": actor.dealer if actor is not None and actor.is_dealer else None,
+    }

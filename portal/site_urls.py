@@ -1,0 +1,4 @@
+"""Site-wide portal pages other than the home page (announcements, notifications, …)."""
+
+app_name = "site"
+urlpatterns = []

@@ -1,0 +1,45 @@
+"""Site-wide pages: home dashboard, health check."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """The dashboard: staff and dealers each see their own (filled in by the apps)."""
+    return render(request, "portal/home.html", {})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness: the database and the Celery broker must answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        logger.exception("healthz: database check failed")
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from portal.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        logger.exception("healthz: broker check failed")
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,86 @@
+"""Translation helpers (catalogues: `<app>/locale/` for each app, `locale/` for templates/).
+
+    python scripts/i18n.py missing            list untranslated or fuzzy entries; exit 1 if any
+    python scripts/i18n.py apply PO JSON      set msgstr from a {"msgid": "msgstr"} JSON file
+                                               (plural entries: {"msgid": ["one", "other"]})
+    python scripts/i18n.py hant               fill zh_Hant from zh_Hans with OpenCC (s2twp)
+                                               where zh_Hant is empty; keeps manual entries
+
+Workflow: `make messages`, translate the zh_Hans catalogue (edit it or `apply`), then
+`python scripts/i18n.py hant`, review, and `make compilemessages`.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ["locale", "portal/locale", "dealers/locale", "inventory/locale", "commissions/locale", "conflicts/locale"]
+
+
+def po_files(lang=None):
+    for base in CATALOGUES:
+        for path in sorted((ROOT / base).glob("*/LC_MESSAGES/django.po")):
+            if lang is None or path.parts[-3] == lang:
+                yield path
+
+
+def missing() -> int:
+    problems = 0
+    for path in po_files():
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            if "fuzzy" in entry.flags or not entry.translated():
+                problems += 1
+                print(f"{path.relative_to(ROOT)}: {entry.msgid!r}")
+    return 1 if problems else 0
+
+
+def apply(po_path: str, json_path: str) -> int:
+    po = polib.pofile(po_path)
+    mapping = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    for entry in po:
+        if entry.msgid in mapping:
+            value = mapping[entry.msgid]
+            if entry.msgid_plural:
+                values = value if isinstance(value, list) else [value]
+                entry.msgstr_plural = {i: values[min(i, len(values) - 1)] for i in range(len(values))}
+            else:
+                entry.msgstr = value
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    po.save()
+    return 0
+
+
+def hant() -> int:
+    import opencc
+
+    converter = opencc.OpenCC("s2twp")
+    for hans_path in po_files("zh_Hans"):
+        hant_path = hans_path.parents[2] / "zh_Hant" / "LC_MESSAGES" / "django.po"
+        if not hant_path.exists():
+            continue
+        hans = {e.msgid: e for e in polib.pofile(str(hans_path)) if not e.obsolete}
+        po = polib.pofile(str(hant_path))
+        for entry in po:
+            source = hans.get(entry.msgid)
+            if source is None or (entry.translated() and "fuzzy" not in entry.flags):
+                continue
+            if entry.msgid_plural:
+                entry.msgstr_plural = {k: converter.convert(v) for k, v in source.msgstr_plural.items()}
+            elif source.msgstr:
+                entry.msgstr = converter.convert(source.msgstr)
+            if "fuzzy" in entry.flags and entry.translated():
+                entry.flags.remove("fuzzy")
+        po.save()
+    return 0
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:] or ["missing"]
+    sys.exit({"missing": missing, "apply": apply, "hant": hant}[command](*args))

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make run`: migrate, compile translations, load the demo data, then serve the web app with a
+# Celery worker and beat beside it. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+mkdir -p var
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  echo "DATABASE_URL not set: using SQLite at var/portal.sqlite3"
+fi
+if [ -n "${REDIS_URL:-}" ] && ! $PY -c "import redis,os,sys; redis.Redis.from_url(os.environ['REDIS_URL'], socket_connect_timeout=2).ping()" 2>/dev/null; then
+  echo "Redis at $REDIS_URL is not reachable: falling back to the file-based queue under var/"
+  unset REDIS_URL
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  echo "REDIS_URL not set: Celery uses a file-based broker under var/celery-queue"
+fi
+
+$PY manage.py migrate --noinput -v 0
+$PY manage.py compilemessages --ignore=.venv --ignore=var -v 0
+$PY manage.py seed_demo
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo "Stopping…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle &
+pids+=($!)
+.venv/bin/celery -A portal beat --loglevel=INFO &
+pids+=($!)
+echo "Serving http://$HOST:$PORT/  (admin: /admin/, API docs: /api/docs/). Ctrl-C stops everything."
+$PY manage.py runserver "$HOST:$PORT" --noreload &
+pids+=($!)
+wait -n "${pids[@]}"
