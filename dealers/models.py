@@ -53,8 +53,18 @@ class Region(models.Model):
         help_text=_("IANA name, e.g. Asia/Shanghai. Blank: inherited from the parent."),
     )
 
+    channel_managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("channel managers"),
+        blank=True,
+        related_name="managed_regions",
+        help_text=_(
+            "Staff notified of this region's alerts and escalations (and of its subregions')."
+        ),
+    )
+
     objects = RegionQuerySet.as_manager()
-    history = audited_history()
+    history = audited_history(m2m_fields=[])
 
     class Meta:
         verbose_name = _("region")

@@ -22,3 +22,20 @@ def dealer_can_write(dealer: Dealer | None) -> bool:
 
 def dealer_list_visible_to(who):
     return Dealer.objects.visible_to(who).select_related("tier", "region")
+
+
+def region_channel_managers(region):
+    """The channel managers of ``region``, or of its nearest ancestor that has any."""
+    from portal.models import User
+
+    codes = region.ancestors_and_self_codes()
+    rows = list(
+        User.objects.filter(managed_regions__code__in=codes, is_active=True).values_list(
+            "pk", "managed_regions__code"
+        )
+    )
+    for code in reversed(codes):
+        ids = [pk for pk, c in rows if c == code]
+        if ids:
+            return list(User.objects.filter(pk__in=ids))
+    return []

@@ -4,6 +4,7 @@ See README.md, "Configuration", for the list of variables. ``DJANGO_ENV=producti
 switches on the secure defaults and refuses to start without a real secret key.
 """
 
+import importlib
 from pathlib import Path
 
 import environ
@@ -143,10 +144,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Each app adds its periodic jobs here (the ops twin of each is a management command).
+# Each app lists its periodic jobs in `<app>/schedule.py:BEAT_SCHEDULE` (the ops twin of
+# each is a management command); they are merged here.
 CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/5")},
 }
+for _app in ("portal", "dealers", "inventory", "commissions", "conflicts"):
+    try:
+        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.schedule":
+            raise
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -17,7 +17,14 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES = ["locale", "portal/locale", "dealers/locale", "inventory/locale", "commissions/locale", "conflicts/locale"]
+CATALOGUES = [
+    "locale",
+    "portal/locale",
+    "dealers/locale",
+    "inventory/locale",
+    "commissions/locale",
+    "conflicts/locale",
+]
 
 
 def po_files(lang=None):
@@ -48,7 +55,9 @@ def apply(po_path: str, json_path: str) -> int:
             value = mapping[entry.msgid]
             if entry.msgid_plural:
                 values = value if isinstance(value, list) else [value]
-                entry.msgstr_plural = {i: values[min(i, len(values) - 1)] for i in range(len(values))}
+                entry.msgstr_plural = {
+                    i: values[min(i, len(values) - 1)] for i in range(len(values))
+                }
             else:
                 entry.msgstr = value
             if "fuzzy" in entry.flags:
@@ -72,7 +81,9 @@ def hant() -> int:
             if source is None or (entry.translated() and "fuzzy" not in entry.flags):
                 continue
             if entry.msgid_plural:
-                entry.msgstr_plural = {k: converter.convert(v) for k, v in source.msgstr_plural.items()}
+                entry.msgstr_plural = {
+                    k: converter.convert(v) for k, v in source.msgstr_plural.items()
+                }
             elif source.msgstr:
                 entry.msgstr = converter.convert(source.msgstr)
             if "fuzzy" in entry.flags and entry.translated():

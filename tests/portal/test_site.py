@@ -120,6 +120,7 @@ def test_deploy_check_passes_in_production():
         "DJANGO_ALLOWED_HOSTS": "portal.example.com",
     }
     env.pop("PORTAL_TESTING", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
