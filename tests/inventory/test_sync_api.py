@@ -99,9 +99,7 @@ def test_mixed_batch_counts(dealer_client, wh, sku):
     ProductFactory(sku="P-2")
     ProductFactory(sku="P-3")
     sync(dealer_client, item(5, T2, sku="P-2"), item(7, T2, sku="P-3"))
-    body = sync(
-        dealer_client, item(1, T3), item(9, T1, sku="P-2"), item(7, T2, sku="P-3")
-    ).json()
+    body = sync(dealer_client, item(1, T3), item(9, T1, sku="P-2"), item(7, T2, sku="P-3")).json()
     assert [i["outcome"] for i in body["items"]] == ["applied", "stale", "unchanged"]
     assert body["counts"] == {"applied": 1, "stale": 1, "unchanged": 1, "total": 3}
 
@@ -191,7 +189,9 @@ def test_future_as_of_is_refused(dealer_client, wh, sku):
 def test_manufacturer_key_writes_any_warehouse(manufacturer_client, other_dealer, sku):
     WarehouseFactory(code="WH-B", dealer=other_dealer)
     WarehouseFactory(code="WH-MFR", dealer=None)
-    response = sync(manufacturer_client, item(4, T1, warehouse="WH-B"), item(6, T1, warehouse="WH-MFR"))
+    response = sync(
+        manufacturer_client, item(4, T1, warehouse="WH-B"), item(6, T1, warehouse="WH-MFR")
+    )
     assert response.json()["counts"]["applied"] == 2
 
 
@@ -233,7 +233,11 @@ def test_adjustments_apply_and_keep_as_of(dealer_client, wh, sku):
     sync(dealer_client, item(10, T1))
     body = adjust(dealer_client, adj(-3), key="a1").json()
     assert body["items"][0] == {
-        "index": 0, "warehouse": "WH-A", "sku": "P-1", "outcome": "applied", "quantity": "7.000"
+        "index": 0,
+        "warehouse": "WH-A",
+        "sku": "P-1",
+        "outcome": "applied",
+        "quantity": "7.000",
     }
     lv = level()
     assert lv.quantity == 7 and lv.as_of is not None
@@ -267,9 +271,7 @@ def test_expected_quantity_mismatch_and_negative_result_reject_the_batch(dealer_
 
 
 def test_adjustment_validation_errors(dealer_client, wh, sku):
-    response = adjust(
-        dealer_client, {"warehouse": "WH-A", "sku": "P-1", "delta": "x"}, key="a5"
-    )
+    response = adjust(dealer_client, {"warehouse": "WH-A", "sku": "P-1", "delta": "x"}, key="a5")
     assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [
         ("items.0.delta", "not_a_number"),
         ("items.0.reason", "required"),
