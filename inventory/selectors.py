@@ -263,3 +263,7 @@ def stock_ledger_breaks() -> list[LedgerBreak]:
         LedgerBreak(r.pk, r.warehouse.code, r.product.sku, r.quantity, r.ledger_sum, r.last_after)
         for r in rows
     ]
+
+
+def open_alerts_all():
+    return StockAlert.objects.open().select_related("region", "product", "warehouse")

@@ -509,9 +509,26 @@ def stock_sets_preview(*, actor, items, now=None) -> list[PreviewItem]:
 # -- uploads --------------------------------------------------------------------------------
 
 
-def stock_upload_create(*, user, filename: str, items: list[dict], rows: list[int], errors):
-    """Store a parsed upload for its preview; confirming applies exactly these items."""
+def stock_upload_create(
+    *, user, filename: str, items: list[dict], rows: list[int], file_errors=()
+) -> StockUpload:
+    """Store a parsed upload with every error by row (validated exactly as an API batch);
+    confirming applies exactly these items (:func:`stock_upload_confirm`)."""
     actor = actor_from(user)
+    errors = [dict(e) for e in file_errors]
+    if not errors:
+        try:
+            stock_sets_preview(actor=actor, items=items)
+        except StockBatchInvalid as exc:
+            errors = [
+                {
+                    "row": rows[e.index] if e.index is not None else None,
+                    "field": e.field,
+                    "code": e.code,
+                    "message": e.message,
+                }
+                for e in exc.errors
+            ]
     return StockUpload.objects.create(
         dealer_id=actor.dealer_id,
         uploaded_by=user,
