@@ -114,3 +114,12 @@ class RegionStockSerializer(serializers.Serializer):
     min_days_cover = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     max_days_cover = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     status = serializers.ChoiceField(choices=["ok", "low", "over", "no_rule"])
+
+
+class RegionStockListSerializer(serializers.Serializer):
+    results = RegionStockSerializer(many=True)
+
+
+class RegionStockDetailSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    results = RegionStockSerializer(many=True)

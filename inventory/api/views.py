@@ -4,6 +4,7 @@ products and warehouses."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,6 +35,7 @@ def batch_rejected(errors: list[services.ItemError]) -> BatchRejected:
 class StockBatchView(APIView):
     """Shared by sync and adjustments: parse, call the service, answer with outcomes."""
 
+    parser_classes = [JSONParser]
     dealer_writable = True
     required_staff_permission = "inventory.change_stocklevel"
     idempotency_required = False
@@ -131,7 +133,11 @@ class RegionStockViewSet(viewsets.ViewSet):
             rows = [row for row in rows if row.status == wanted]
         return s.RegionStockSerializer(rows, many=True).data
 
-    @extend_schema(parameters=REGION_FILTERS, responses=s.RegionStockSerializer(many=True))
+    @extend_schema(
+        parameters=REGION_FILTERS,
+        responses=s.RegionStockListSerializer,
+        operation_id="inventory_regions_list",
+    )
     def list(self, request):
         params = request.query_params
         rows = selectors.stock_by_region_product(
@@ -142,7 +148,11 @@ class RegionStockViewSet(viewsets.ViewSet):
         )
         return Response({"results": self._render(rows, request)})
 
-    @extend_schema(parameters=REGION_FILTERS[1:], responses=s.RegionStockSerializer(many=True))
+    @extend_schema(
+        parameters=REGION_FILTERS[1:],
+        responses=s.RegionStockDetailSerializer,
+        operation_id="inventory_regions_retrieve",
+    )
     def retrieve(self, request, code=None):
         region = Region.objects.filter(code=code).first()
         if region is None:
