@@ -7,6 +7,7 @@ change of a level writes a ledger row. Alert evaluation runs after commit.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +30,8 @@ from inventory.models import (
     Warehouse,
 )
 from portal.access import Actor, actor_from
+
+logger = logging.getLogger(__name__)
 
 MAX_BATCH_ITEMS = 10_000
 #: how far in the future an ``as_of`` may be (clock skew between systems)
@@ -310,14 +313,19 @@ def _source_label(actor: Actor, source: str | None) -> str:
 
 
 def _after_commit(*, product_ids: set[int], warehouse_ids: set[int]) -> None:
+    """Queue the alert evaluation once the batch is committed. A broker outage must not
+    turn a committed batch into an error for the caller: the hourly run catches up."""
     from inventory import tasks
 
     products, warehouses = sorted(product_ids), sorted(warehouse_ids)
-    transaction.on_commit(
-        lambda: tasks.stock_alerts_evaluate_batch.delay(
-            product_ids=products, warehouse_ids=warehouses
-        )
-    )
+
+    def enqueue():
+        try:
+            tasks.stock_alerts_evaluate_batch.delay(product_ids=products, warehouse_ids=warehouses)
+        except Exception:
+            logger.exception("inventory: could not queue the alert evaluation")
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic

@@ -417,3 +417,26 @@ def test_warehouse_last_synced_only_for_batch_warehouses(dealer_client, dealer, 
     other = WarehouseFactory(code="WH-Z", dealer=dealer)
     sync(dealer_client, item(1, T1))
     assert Warehouse.objects.get(pk=other.pk).last_synced_at is None
+
+
+def test_database_refuses_a_negative_quantity(dealer_client, wh, sku):
+    from django.db import IntegrityError, transaction
+
+    sync(dealer_client, item(1, T1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockLevel.objects.update(quantity=Decimal("-1"))
+    assert level().quantity == 1
+
+
+def test_broker_outage_does_not_fail_a_committed_batch(
+    dealer_client, wh, sku, monkeypatch, django_capture_on_commit_callbacks
+):
+    from inventory import tasks
+
+    def down(**kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.stock_alerts_evaluate_batch, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sync(dealer_client, item(3, T1))
+    assert response.status_code == 200 and level().quantity == 3

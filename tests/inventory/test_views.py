@@ -199,3 +199,24 @@ def test_product_export(admin_client, stock):
         reverse("admin:inventory_product_export"), {"format": "0", "resource": "0"}
     )
     assert response.status_code == 200
+
+
+def test_product_import_by_sku_and_line_code():
+    import tablib
+
+    from inventory.admin import ProductResource
+    from inventory.models import Product
+    from tests.factories import ProductLineFactory
+
+    ProductLineFactory(code="PL-PRO")
+    ProductFactory(sku="OLD-1", name="Old name")
+    data = tablib.Dataset(headers=["sku", "name", "product_line", "list_price"])
+    data.append(["OLD-1", "New name", "PL-PRO", "10.00"])
+    data.append(["NEW-2", "Brand new", "PL-PRO", "20.00"])
+    result = ProductResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert dict(Product.objects.values_list("sku", "name")) == {
+        "OLD-1": "New name",
+        "NEW-2": "Brand new",
+    }
+    assert Product.objects.get(sku="NEW-2").product_line.code == "PL-PRO"
