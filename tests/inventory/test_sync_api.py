@@ -440,3 +440,23 @@ def test_broker_outage_does_not_fail_a_committed_batch(
     with django_capture_on_commit_callbacks(execute=True):
         response = sync(dealer_client, item(3, T1))
     assert response.status_code == 200 and level().quantity == 3
+
+
+def test_abandoned_in_flight_key_is_taken_over(dealer_client, wh, sku, monkeypatch):
+    """A request that died mid-way rolled back everything but its claim; after ten minutes
+    the same request may run."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr("inventory.idempotency.request_fingerprint", lambda request: "f" * 64)
+    IdempotencyRecord.objects.create(
+        scope=f"api-key:{dealer_client.api_key.pk}",
+        key="dead",
+        fingerprint="f" * 64,
+        created_at=timezone.now() - timedelta(minutes=11),
+    )
+    response = adjust(dealer_client, adj(4), key="dead")
+    assert response.status_code == 200 and level().quantity == 4
+    record = IdempotencyRecord.objects.get(key="dead")
+    assert record.status == "completed" and record.response_body == response.json()
