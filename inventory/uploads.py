@@ -1,0 +1,151 @@
+"""Reading stock uploads (DOMAIN.md §5.4): CSV or XLSX with the columns
+``warehouse,sku,quantity[,as_of]``, into the items of :func:`stock_levels_apply_sets`.
+
+Parsing is separate from validation: it only turns rows into items (remembering each
+item's row number) and reports rows it cannot read; the service validates the items
+exactly as it validates an API batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from inventory.services import MAX_BATCH_ITEMS
+
+COLUMNS = ["warehouse", "sku", "quantity", "as_of"]
+REQUIRED = ["warehouse", "sku", "quantity"]
+MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+@dataclass
+class ParsedUpload:
+    items: list[dict] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the file row of each item
+    errors: list[dict] = field(default_factory=list)  # {"row", "field", "code", "message"}
+
+
+def _local_tz():
+    return ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+
+
+def _as_of_text(value, default: datetime) -> str | object:
+    """ISO text for the service; naive times are the manufacturer's local time."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default.isoformat()
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    else:
+        text = str(value).strip()
+        try:
+            parsed = parse_datetime(text.replace(" ", "T", 1))
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            try:
+                day = parse_date(text)
+            except ValueError:
+                day = None
+            if day is None:
+                return text  # the service reports it as malformed
+            parsed = datetime.combine(day, time())
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=_local_tz())
+    return parsed.isoformat()
+
+
+def _cell(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _rows_from_csv(data: bytes):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(_("The file is not UTF-8 or GB18030 text."))
+    yield from csv.reader(io.StringIO(text))
+
+
+def _rows_from_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield ["" if v is None else v for v in row]
+    finally:
+        workbook.close()
+
+
+def parse_stock_file(*, name: str, data: bytes, now: datetime | None = None) -> ParsedUpload:
+    """Rows of a CSV/XLSX file as sync items. ``as_of`` defaults to ``now`` (fixed here, so
+    that confirming applies exactly what the preview showed)."""
+    now = now or timezone.now()
+    result = ParsedUpload()
+    if len(data) > MAX_FILE_SIZE:
+        result.errors.append(_file_error(_("The file is larger than 5 MB.")))
+        return result
+    reader = _rows_from_xlsx if name.lower().endswith(".xlsx") else _rows_from_csv
+    try:
+        rows = list(reader(data))
+    except (ValueError, csv.Error) as exc:
+        result.errors.append(_file_error(str(exc)))
+        return result
+    if not rows:
+        result.errors.append(_file_error(_("The file is empty.")))
+        return result
+    header = [str(h).strip().lower() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        result.errors.append(
+            _file_error(
+                _("The first row must name the columns %(columns)s; missing: %(missing)s.")
+                % {"columns": ",".join(COLUMNS), "missing": ", ".join(missing)}
+            )
+        )
+        return result
+    position = {c: header.index(c) for c in COLUMNS if c in header}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(str(v).strip() for v in row):
+            continue  # blank lines
+        values = {c: (_cell(row[i]) if i < len(row) else "") for c, i in position.items()}
+        result.items.append(
+            {
+                "warehouse": values["warehouse"],
+                "sku": values["sku"],
+                "quantity": values["quantity"],
+                "as_of": _as_of_text(values.get("as_of"), now),
+            }
+        )
+        result.rows.append(number)
+    if not result.items:
+        result.errors.append(_file_error(_("The file has no data rows.")))
+    elif len(result.items) > MAX_BATCH_ITEMS:
+        result.errors.append(_file_error(_("A file has at most 10,000 rows.")))
+    return result
+
+
+def _file_error(message: str) -> dict:
+    return {"row": None, "field": None, "code": "invalid_file", "message": message}
