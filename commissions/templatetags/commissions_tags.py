@@ -1,0 +1,19 @@
+from django import template
+
+from commissions.explain import explain
+
+register = template.Library()
+
+
+@register.simple_tag
+def how_we_computed(component):
+    return explain(component.kind, component.amount, component.derivation, component.reason)
+
+
+@register.filter
+def percent(rate):
+    """0.035 → 3.5 %"""
+    if rate is None:
+        return ""
+    value = (rate * 100).normalize()
+    return f"{value:f} %"
