@@ -29,7 +29,12 @@ REGIONS = [
     ("CN-BJ", "Beijing", "北京", "province", "CN"),
     ("CN-SH", "Shanghai", "上海", "province", "CN"),
 ]
-TIERS = [("registered", "Registered", 0), ("junior", "Junior", 1), ("senior", "Senior", 2), ("expert", "Expert", 3)]
+TIERS = [
+    ("registered", "Registered", 0),
+    ("junior", "Junior", 1),
+    ("senior", "Senior", 2),
+    ("expert", "Expert", 3),
+]
 PRODUCTS = [
     ("PL-HOME", "HOME-ROUTER", "Home router", Decimal("899.00")),
     ("PL-PRO", "PRO-SWITCH", "Pro switch", Decimal("12800.00")),
@@ -42,7 +47,11 @@ DEALERS = [
     ("DEMO-BJ", "北京京北系统集成有限公司", "CN-BJ", "junior", "DEMO-MARGINAL", Decimal("180000")),
     ("DEMO-SH", "上海浦江数码有限公司", "CN-SH", "registered", "DEMO-MARGINAL", Decimal("95000")),
 ]
-STEPS = [(Decimal("100000"), Decimal("0.02")), (Decimal("300000"), Decimal("0.035")), (Decimal("500000"), Decimal("0.05"))]
+STEPS = [
+    (Decimal("100000"), Decimal("0.02")),
+    (Decimal("300000"), Decimal("0.035")),
+    (Decimal("500000"), Decimal("0.05")),
+]
 
 
 def _plans():
@@ -51,7 +60,12 @@ def _plans():
     specs = [
         ("DEMO-WHOLE", "Standard (whole month)", "whole", {}),
         ("DEMO-MARGINAL", "Standard (marginal steps)", "marginal", {}),
-        ("DEMO-TIER", "Partner plus (tier bonuses)", "whole", {"senior": Decimal("0.005"), "expert": Decimal("0.01")}),
+        (
+            "DEMO-TIER",
+            "Partner plus (tier bonuses)",
+            "whole",
+            {"senior": Decimal("0.005"), "expert": Decimal("0.01")},
+        ),
     ]
     plans = {}
     for code, name, mode, tier_rates in specs:
@@ -69,7 +83,9 @@ def _plans():
             for threshold, rate in STEPS:
                 PlanStep.objects.create(plan=plan, threshold=threshold, rate=rate)
             for tier_code, rate in tier_rates.items():
-                PlanTierBonus.objects.create(plan=plan, tier=Tier.objects.get(code=tier_code), rate=rate)
+                PlanTierBonus.objects.create(
+                    plan=plan, tier=Tier.objects.get(code=tier_code), rate=rate
+                )
         plans[code] = plan
     return plans
 
@@ -93,7 +109,9 @@ def _reference_data():
         Tier.objects.get_or_create(code=code, defaults={"name": name, "rank": rank})
     for line_code, sku, name, price in PRODUCTS:
         line, _ = ProductLine.objects.get_or_create(code=line_code, defaults={"name": line_code})
-        Product.objects.get_or_create(sku=sku, defaults={"name": name, "product_line": line, "list_price": price})
+        Product.objects.get_or_create(
+            sku=sku, defaults={"name": name, "product_line": line, "list_price": price}
+        )
 
 
 def _dealers(plans):
@@ -207,12 +225,16 @@ def seed(stdout):
         services.statements_build(period=month, dealer_ids=dealer_ids, now=now)
         if month >= calc.add_months(current, -1):
             continue  # last month and this month stay drafts
-        for statement in CommissionStatement.objects.filter(period=month, dealer_id__in=dealer_ids).order_by("pk"):
+        for statement in CommissionStatement.objects.filter(
+            period=month, dealer_id__in=dealer_ids
+        ).order_by("pk"):
             if statement.status == "draft":
                 statement = services.statement_approve(statement=statement, actor=finance)
             if i < 3 and statement.status == "approved":
                 services.statement_mark_paid(
-                    statement=statement, actor=finance, reference=f"BANK-{statement.period_label}-{statement.dealer.code}"
+                    statement=statement,
+                    actor=finance,
+                    reference=f"BANK-{statement.period_label}-{statement.dealer.code}",
                 )
     # A line for an approved month, reported now: "late" in this month's draft.
     approved_month = months[3]

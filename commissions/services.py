@@ -622,11 +622,13 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
     )
     month_plan = plans.get(statement.dealer_id)
     if month_plan is None:
-        if statement.plan_id is None:
-            raise ValidationError(
-                _("The dealer has no commission plan for this month."), code="no_plan"
-            )
-        return  # the agreement is gone: keep the figures last computed
+        # No plan this month (e.g. a statement opened only to book a bonus after the
+        # agreement ended): keep what is there and make sure the total adds up.
+        total = _retotal(statement)
+        if total != statement.total:
+            statement.total = total
+            statement.save(update_fields=["total"])
+        return
     net, count = selectors.month_sales_by_dealer(
         period=statement.period, dealer_ids=[statement.dealer_id]
     ).get(statement.dealer_id, (Decimal("0.00"), 0))

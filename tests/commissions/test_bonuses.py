@@ -148,3 +148,24 @@ def test_net_sales_by_dealer():
     start, end = local(2026, 10, 1, 0, 0), local(2026, 11, 1, 0, 0)
     assert net_sales_by_dealer(start=start, end=end) == {a.pk: D("70.00"), b.pk: D("5.00")}
     assert net_sales_by_dealer(start=start, end=end, dealer_ids=[b.pk]) == {b.pk: D("5.00")}
+
+
+def test_a_bonus_only_statement_can_be_approved_after_the_agreement_ended():
+    dealer = senior(DealerFactory())
+    give_plan(
+        dealer,
+        plan_p(),
+        status="ended",
+        ends_on=dt.date(2026, 12, 31),
+        quarterly_target=D("800000.00"),
+    )
+    for month, amount in ((10, "320000.00"), (11, "300000.00"), (12, "250000.00")):
+        sale(dealer, amount, local(2026, month, 10, 9, 0))
+    [bonus] = services.threshold_bonuses_book(dealer=dealer, year=2026, quarter=4, now=NOW)
+    assert services.statements_build(period=JAN_2027, dealer_ids=[dealer.pk], now=NOW) == []
+    statement = services.statement_approve(
+        statement=bonus.statement,
+        actor=StaffUserFactory(groups=["finance"]),
+        now=local(2027, 2, 1, 9, 0),
+    )
+    assert (statement.status, statement.total) == ("approved", D("52200.00"))

@@ -233,3 +233,11 @@ def test_approval_notifies_the_dealers_users(dealer, db):
     note = user.notifications.get()
     assert note.url == f"/statements/{statement.pk}/"
     assert "2026-10" in note.title
+
+
+def test_statement_page_in_simplified_chinese(dealer_web, dealer):
+    statement = statement_for(dealer)
+    dealer_web.cookies["django_language"] = "zh-hans"
+    body = dealer_web.get(f"/statements/{statement.pk}/").content.decode()
+    assert "计算说明" in body
+    assert "净销售额 320,000 × 基础比例 0.6 = 192,000" in body
