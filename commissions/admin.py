@@ -152,6 +152,13 @@ class CommissionStatementAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Statements change only through the services (actions, adjustment page); the
+        # object page is read-only. The changelist actions need the model permission.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description=_("adjustment"))
     def adjust_link(self, obj):
         if obj is None or obj.is_locked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ def nightly_periods(now: dt.datetime | None = None) -> list[dt.date]:
     (in the manufacturer's zone) also the month that just ended."""
     now = now or timezone.now()
     current = selectors.current_period(now)
-    local = now.astimezone(calc.ZoneInfo(selectors.manufacturer_tz()))
+    local = now.astimezone(ZoneInfo(selectors.manufacturer_tz()))
     if local.day == 1:
         return [calc.add_months(current, -1), current]
     return [current]

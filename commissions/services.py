@@ -199,7 +199,6 @@ def _moment(value, default_tz, errors, index) -> dt.datetime | None:
     return moment
 
 
-@transaction.atomic
 def sale_lines_ingest(
     *,
     actor,
@@ -221,7 +220,29 @@ def sale_lines_ingest(
     Returns the outcome per line and ``created_ids`` (the new lines; after commit the lead
     wires ``conflicts.services.channel_conflicts_open_for_sale_lines`` on them).
     ``validate_only`` checks and reports without writing (the upload preview).
+
+    A concurrent batch inserting the same (dealer, external_id) first makes the insert fail
+    on the unique constraint; the batch is then evaluated once more (those lines are now
+    duplicates or conflicts).
     """
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _sale_lines_ingest(
+                    actor=actor,
+                    lines=lines,
+                    source=source,
+                    validate_only=validate_only,
+                    naive_time_zone=naive_time_zone,
+                    now=now,
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, now):
     from dealers.models import Dealer, Region
     from inventory.models import Product
 
