@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commissions import calculations as calc
 from commissions import selectors
@@ -702,7 +703,7 @@ def statement_approve(
     locked.approved_at = now
     locked.approved_by = actor_from(actor).label
     locked.save(update_fields=["status", "approved_at", "approved_by"])
-    _notify_dealer(locked, _("Your commission statement for %(period)s is approved"))
+    _notify_dealer(locked, gettext_lazy("Your commission statement for %(period)s is approved"))
     return locked
 
 
@@ -722,7 +723,7 @@ def statement_mark_paid(
     locked.paid_by = actor_from(actor).label
     locked.payment_reference = reference[:100]
     locked.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
-    _notify_dealer(locked, _("Your commission for %(period)s is paid"))
+    _notify_dealer(locked, gettext_lazy("Your commission for %(period)s is paid"))
     return locked
 
 
@@ -760,19 +761,18 @@ def statement_adjustment_add(
     return component
 
 
-def _notify_dealer(statement: CommissionStatement, title: str) -> None:
+def _notify_dealer(statement: CommissionStatement, title) -> None:
+    """Tell the dealer's users, each in their own language (``title`` is lazy)."""
     from django.urls import reverse
 
     from portal.models import User
-    from portal.notifications import notification_send
+    from portal.notifications import in_language_of, notification_send
 
-    recipients = User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True)
-    notification_send(
-        recipients=recipients,
-        kind="commission_statement",
-        title=title % {"period": statement.period_label},
-        url=reverse("commissions:statement-detail", args=[statement.pk]),
-    )
+    url = reverse("commissions:statement-detail", args=[statement.pk])
+    for user in User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True):
+        with in_language_of(user):
+            text = str(title) % {"period": statement.period_label}
+        notification_send(recipients=[user], kind="commission_statement", title=text, url=url)
 
 
 # --- threshold bonuses ---------------------------------------------------------------------

@@ -349,3 +349,52 @@ def test_adjustment_with_reason_survives_recomputation(finance):
     adjustment = statement.components.get(kind="adjustment")
     assert adjustment.reason == "Demo unit returned"
     assert adjustment.created_by == f"user:{finance.username}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_arriving_during_approval_is_late_not_lost():
+    import threading
+
+    from tests.factories import ApiKeyFactory, region_tree
+
+    finance = StaffUserFactory(groups=["finance"])
+    dealer = october_dealer("whole")
+    region_tree()
+    key = ApiKeyFactory.issue(dealer=dealer)[0]
+    services.statements_build(period=OCT, dealer_ids=[dealer.pk])
+    statement = CommissionStatement.objects.get(dealer=dealer)
+    done = threading.Event()
+
+    def report():
+        try:
+            services.sale_lines_ingest(
+                actor=key,
+                lines=[
+                    {
+                        "external_id": "RACE-1",
+                        "sku": "SKU-1",
+                        "quantity": "1",
+                        "amount": "1000.00",
+                        "sold_at": "2026-10-30T10:00:00+08:00",
+                        "ship_to_region": "CN-GD-SZ",
+                    }
+                ],
+            )
+        finally:
+            done.set()
+            connection.close()
+
+    with transaction.atomic():
+        CommissionStatement.objects.select_for_update().get(pk=statement.pk)  # approval starts
+        thread = threading.Thread(target=report)
+        thread.start()
+        assert not done.wait(1.0)  # the report waits for the approval to finish
+        services.statement_approve(statement=statement, actor=finance)
+    thread.join(10)
+    assert done.is_set()
+    statement.refresh_from_db()
+    assert statement.total == D("204800.00")  # approved without the line ...
+    current = services.selectors.current_period()
+    services.statements_build(period=current, dealer_ids=[dealer.pk])
+    late = StatementComponent.objects.get(dealer=dealer, kind="late")  # ... which is late
+    assert late.sale_line.external_id == "RACE-1" and late.amount == D("600.00")

@@ -241,3 +241,10 @@ def test_statement_page_in_simplified_chinese(dealer_web, dealer):
     body = dealer_web.get(f"/statements/{statement.pk}/").content.decode()
     assert "计算说明" in body
     assert "净销售额 320,000 × 基础比例 0.6 = 192,000" in body
+
+
+def test_notifications_are_in_each_users_language(dealer, db):
+    user = DealerUserFactory(membership__dealer=dealer, preferred_language="zh-hans")
+    statement = statement_for(dealer)
+    services.statement_approve(statement=statement, actor=StaffUserFactory(groups=["finance"]))
+    assert user.notifications.get().title == "您 2026-10 的佣金结算单已批准"
