@@ -34,11 +34,11 @@ def statement_list(request):
         request.GET, queryset=selectors.statement_list_visible_to(request)
     )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "commissions/statement_list.html",
-        {"filterset": filterset, "page": page, "statements": page.object_list},
-    )
+    context = {"filterset": filterset, "page": page, "statements": page.object_list}
+    if actor.is_dealer:
+        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer)
+        context["show_whatif"] = True
+    return render(request, "commissions/statement_list.html", context)
 
 
 def _component_rows(statement):

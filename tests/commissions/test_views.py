@@ -43,7 +43,7 @@ def test_statement_list_shows_own_statements_with_constant_queries(
     mine = statement_for(dealer)
     statement_for(other_dealer)
     dealer_web.get("/statements/")
-    with django_assert_max_num_queries(12) as captured:
+    with django_assert_max_num_queries(16) as captured:
         response = dealer_web.get("/statements/")
     few = len(captured.captured_queries)
     for month in (7, 8, 9):
