@@ -41,7 +41,7 @@ def net_sales_by_dealer(
     if dealer_ids is not None:
         qs = qs.filter(dealer_id__in=list(dealer_ids))
     rows = qs.values("dealer_id").annotate(net=Sum("amount")).order_by()
-    return {row["dealer_id"]: row["net"] for row in rows}
+    return {row["dealer_id"]: calc.money(row["net"]) for row in rows}
 
 
 def month_sales_by_dealer(*, period: dt.date, dealer_ids=None) -> dict[int, tuple[Decimal, int]]:
@@ -51,7 +51,7 @@ def month_sales_by_dealer(*, period: dt.date, dealer_ids=None) -> dict[int, tupl
     if dealer_ids is not None:
         qs = qs.filter(dealer_id__in=list(dealer_ids))
     rows = qs.values("dealer_id").annotate(net=Sum("amount"), n=Count("pk")).order_by()
-    return {row["dealer_id"]: (row["net"], row["n"]) for row in rows}
+    return {row["dealer_id"]: (calc.money(row["net"]), row["n"]) for row in rows}
 
 
 @dataclass(frozen=True)
