@@ -15,6 +15,16 @@ def _n(value) -> str:
     return intcomma(f"{number:f}", use_l10n=False)
 
 
+def step_mode_label(value) -> str:
+    """whole / marginal → the plan's (translated) label."""
+    from commissions.models import CommissionPlan
+
+    try:
+        return str(CommissionPlan.StepMode(value).label)
+    except ValueError:
+        return value or ""
+
+
 def explain(kind: str, amount, derivation: dict, reason: str = "") -> list[str]:
     d = derivation or {}
     lines: list[str] = []
@@ -32,7 +42,7 @@ def explain(kind: str, amount, derivation: dict, reason: str = "") -> list[str]:
         steps = ", ".join(f"≥ {_n(s['threshold'])}: {s['rate']}" for s in d.get("steps", []))
         lines.append(
             _("Steps of the plan (%(mode)s): %(steps)s")
-            % {"mode": d.get("mode"), "steps": steps or "—"}
+            % {"mode": step_mode_label(d.get("mode")), "steps": steps or "—"}
         )
         if not reached:
             lines.append(

@@ -1,6 +1,6 @@
 from django import template
 
-from commissions.explain import explain
+from commissions.explain import explain, step_mode_label
 
 register = template.Library()
 
@@ -17,3 +17,8 @@ def percent(rate):
         return ""
     value = (rate * 100).normalize()
     return f"{value:f} %"
+
+
+@register.filter(name="step_mode_label")
+def step_mode_label_filter(value):
+    return step_mode_label(value)
