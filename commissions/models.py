@@ -116,3 +116,252 @@ class SaleLine(models.Model):
 
     def __str__(self):
         return f"{self.dealer_id}:{self.external_id}"
+
+
+class PlanStep(models.Model):
+    """A threshold on the month's net sales and the bonus rate it unlocks (DOMAIN.md §6.2)."""
+
+    plan = models.ForeignKey(
+        CommissionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="steps"
+    )
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Reached when the month's net sales are greater than or equal to it."),
+    )
+    rate = models.DecimalField(
+        _("rate"), max_digits=5, decimal_places=4, validators=RATE_VALIDATORS
+    )
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan steps")
+        ordering = ["plan", "threshold"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "threshold"],
+                name="planstep_threshold_unique_per_plan",
+                violation_error_message=_("This plan already has a step at this threshold."),
+            ),
+            models.CheckConstraint(
+                name="planstep_threshold_positive",
+                condition=models.Q(threshold__gt=0),
+                violation_error_message=_("A threshold must be positive."),
+            ),
+            models.CheckConstraint(
+                name="planstep_rate_0_1",
+                condition=models.Q(rate__gte=0, rate__lte=1),
+                violation_error_message=_("A rate lies between 0 and 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"≥ {self.threshold}: {self.rate}"
+
+
+class PlanTierBonus(models.Model):
+    """Extra rate on the month's net sales for dealers of a certification tier."""
+
+    plan = models.ForeignKey(
+        CommissionPlan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="tier_bonuses",
+    )
+    tier = models.ForeignKey(
+        "dealers.Tier", verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.DecimalField(
+        _("rate"), max_digits=5, decimal_places=4, validators=RATE_VALIDATORS
+    )
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("tier bonus")
+        verbose_name_plural = _("tier bonuses")
+        ordering = ["plan", "tier__rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "tier"],
+                name="plantierbonus_unique_per_plan",
+                violation_error_message=_("This plan already has a bonus for this tier."),
+            ),
+            models.CheckConstraint(
+                name="plantierbonus_rate_0_1",
+                condition=models.Q(rate__gte=0, rate__lte=1),
+                violation_error_message=_("A rate lies between 0 and 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tier_id}: {self.rate}"
+
+
+class CommissionStatement(models.Model):
+    """One dealer's commission for one month (DOMAIN.md §6.3).
+
+    A draft is rebuilt from the sale lines by ``services.statements_build``; approved and paid
+    statements never change (services refuse, and a PostgreSQL trigger rejects any UPDATE or
+    DELETE that would change one, see migration 0004)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        PAID = "paid", _("paid")
+
+    dealer = models.ForeignKey(
+        "dealers.Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.PROTECT,
+        related_name="commission_statements",
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    plan = models.ForeignKey(
+        CommissionPlan,
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    step_mode = models.CharField(_("step mode"), max_length=10, blank=True)
+    base_rate = models.DecimalField(
+        _("base rate"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    tier_code = models.CharField(_("tier at the end of the month"), max_length=32, blank=True)
+    net_sales = models.DecimalField(
+        _("net sales"), max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    line_count = models.PositiveIntegerField(_("sale lines"), default=0)
+    total = models.DecimalField(
+        _("total"), max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    computed_at = models.DateTimeField(_("figures computed"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.CharField(_("approved by"), max_length=200, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_by = models.CharField(_("paid by"), max_length=200, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TenantManager()
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("commission statement")
+        verbose_name_plural = _("commission statements")
+        ordering = ["-period", "dealer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dealer", "period"],
+                name="statement_unique_per_dealer_month",
+                violation_error_message=_("This dealer already has a statement for this month."),
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "status"], name="statement_period_status_idx")]
+
+    def __str__(self):
+        return f"{self.dealer_id} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period.year:04d}-{self.period.month:02d}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class StatementComponent(models.Model):
+    """One line of a statement with how it was derived (the dealer's "how we computed this")."""
+
+    class Kind(models.TextChoices):
+        BASE = "base", _("base commission")
+        STEP = "step", _("step bonus")
+        TIER = "tier", _("tier bonus")
+        LATE = "late", _("late sale line")
+        ADJUSTMENT = "adjustment", _("adjustment")
+        QUARTER_BONUS = "quarter_bonus", _("quarter bonus")
+        ANNUAL_BONUS = "annual_bonus", _("annual bonus")
+
+    COMPUTED_KINDS = ("base", "step", "tier", "late")
+    BONUS_KINDS = ("quarter_bonus", "annual_bonus")
+
+    statement = models.ForeignKey(
+        CommissionStatement,
+        verbose_name=_("statement"),
+        on_delete=models.PROTECT,
+        related_name="components",
+    )
+    dealer = models.ForeignKey(
+        "dealers.Dealer", verbose_name=_("dealer"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    derivation = models.JSONField(_("how we computed this"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    sale_line = models.ForeignKey(
+        SaleLine,
+        verbose_name=_("sale line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="late_components",
+    )
+    bonus_period = models.CharField(
+        _("bonus period"), max_length=8, blank=True, help_text=_("e.g. 2026Q4 or 2026.")
+    )
+    created_by = models.CharField(_("created by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("statement component")
+        verbose_name_plural = _("statement components")
+        ordering = ["statement", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "kind"],
+                condition=models.Q(kind__in=["base", "step", "tier"]),
+                name="component_computed_once_per_statement",
+            ),
+            models.UniqueConstraint(
+                fields=["sale_line"],
+                condition=models.Q(kind="late"),
+                name="component_late_line_once",
+                violation_error_message=_("This late line is already counted."),
+            ),
+            models.UniqueConstraint(
+                fields=["dealer", "bonus_period", "kind"],
+                condition=models.Q(kind__in=["quarter_bonus", "annual_bonus"]),
+                name="component_bonus_once_per_period",
+                violation_error_message=_("This bonus is already booked."),
+            ),
+            models.CheckConstraint(
+                name="component_adjustment_has_reason",
+                condition=~models.Q(kind="adjustment") | ~models.Q(reason=""),
+                violation_error_message=_("An adjustment needs a reason."),
+            ),
+            models.CheckConstraint(
+                name="component_late_has_line",
+                condition=~models.Q(kind="late") | models.Q(sale_line__isnull=False),
+                violation_error_message=_("A late component refers to its sale line."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def dispute_url(self) -> str:
+        return f"/tickets/dispute/?subject=commissions.statementcomponent:{self.pk}"

@@ -1,0 +1,364 @@
+"""Commission arithmetic (DOMAIN.md §6.2–6.5): pure functions, Decimal in and out, no ORM.
+
+Statements, the what-if panel and threshold bonuses all call these, so a dealer sees the
+same figures wherever they look. Every component is rounded half-up to 0.01 **on its own**
+(named point: :func:`money`); a total is the sum of rounded components. Each component
+carries a ``derivation`` (JSON-ready: decimals as strings) that says which inputs, thresholds
+and rates produced it: the dealer's "how we computed this".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+WHOLE = "whole"
+MARGINAL = "marginal"
+
+# Component kinds (the same strings as StatementComponent.Kind)
+BASE = "base"
+STEP = "step"
+TIER = "tier"
+LATE = "late"
+QUARTER_BONUS = "quarter_bonus"
+ANNUAL_BONUS = "annual_bonus"
+
+
+def money(value: Decimal) -> Decimal:
+    """The one rounding point for money: half-up to 0.01."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _s(value: Decimal | None) -> str | None:
+    """Decimal → string for derivation records (normalised, no exponent)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    return format(value.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class Step:
+    threshold: Decimal
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    """What the arithmetic needs of a plan for one month (a snapshot, not the model)."""
+
+    base_rate: Decimal
+    step_mode: str = WHOLE
+    steps: tuple[Step, ...] = ()
+    tier_rate: Decimal = ZERO
+    tier_code: str = ""
+    plan_code: str = ""
+
+    def sorted_steps(self) -> tuple[Step, ...]:
+        return tuple(sorted(self.steps, key=lambda s: s.threshold))
+
+
+@dataclass(frozen=True)
+class Component:
+    kind: str
+    amount: Decimal
+    derivation: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    net_sales: Decimal
+    components: tuple[Component, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.components), ZERO).quantize(CENT)
+
+    def amount(self, kind: str) -> Decimal:
+        return sum((c.amount for c in self.components if c.kind == kind), ZERO).quantize(CENT)
+
+
+# --- the month's components ----------------------------------------------------------------
+
+
+def base_component(net_sales: Decimal, base_rate: Decimal) -> Component:
+    exact = net_sales * base_rate
+    return Component(
+        BASE,
+        money(exact),
+        {
+            "formula": "net_sales × base_rate",
+            "net_sales": _s(net_sales),
+            "base_rate": _s(base_rate),
+            "exact": _s(exact),
+        },
+    )
+
+
+def step_reached(net_sales: Decimal, steps: tuple[Step, ...]) -> Step | None:
+    """The highest step whose threshold is reached (net ≥ threshold), or None."""
+    reached = None
+    for step in sorted(steps, key=lambda s: s.threshold):
+        if net_sales >= step.threshold:
+            reached = step
+    return reached
+
+
+def next_step(net_sales: Decimal, steps: tuple[Step, ...]) -> Step | None:
+    """The lowest step not yet reached, or None when every step is reached."""
+    for step in sorted(steps, key=lambda s: s.threshold):
+        if net_sales < step.threshold:
+            return step
+    return None
+
+
+def step_component(net_sales: Decimal, steps: tuple[Step, ...], mode: str) -> Component:
+    """Step bonus. ``whole``: the highest reached rate × the whole month's net sales;
+    ``marginal``: each rate × the part of net sales between its threshold and the next.
+    0 when net sales are below the first threshold (also for negative months)."""
+    ordered = sorted(steps, key=lambda s: s.threshold)
+    thresholds = [{"threshold": _s(s.threshold), "rate": _s(s.rate)} for s in ordered]
+    reached = step_reached(net_sales, tuple(ordered))
+    derivation: dict = {
+        "mode": mode,
+        "net_sales": _s(net_sales),
+        "steps": thresholds,
+        "reached": None
+        if reached is None
+        else {"threshold": _s(reached.threshold), "rate": _s(reached.rate)},
+    }
+    if reached is None:
+        derivation.update(formula="no step reached", exact="0")
+        return Component(STEP, money(ZERO), derivation)
+    if mode == WHOLE:
+        exact = net_sales * reached.rate
+        derivation.update(formula="net_sales × rate of the highest step reached", exact=_s(exact))
+        return Component(STEP, money(exact), derivation)
+    if mode != MARGINAL:
+        raise ValueError(f"unknown step mode {mode!r}")
+    brackets = []
+    exact = ZERO
+    for i, step in enumerate(ordered):
+        if net_sales < step.threshold:
+            break
+        upper = ordered[i + 1].threshold if i + 1 < len(ordered) else None
+        top = net_sales if upper is None else min(net_sales, upper)
+        portion = top - step.threshold
+        part = portion * step.rate
+        exact += part
+        brackets.append(
+            {
+                "from": _s(step.threshold),
+                "to": _s(upper),
+                "portion": _s(portion),
+                "rate": _s(step.rate),
+                "exact": _s(part),
+            }
+        )
+    derivation.update(
+        formula="Σ rate × (part of net sales between the threshold and the next)",
+        brackets=brackets,
+        exact=_s(exact),
+    )
+    return Component(STEP, money(exact), derivation)
+
+
+def tier_component(net_sales: Decimal, tier_rate: Decimal, tier_code: str = "") -> Component:
+    exact = net_sales * tier_rate
+    return Component(
+        TIER,
+        money(exact),
+        {
+            "formula": "net_sales × tier rate",
+            "net_sales": _s(net_sales),
+            "tier": tier_code,
+            "tier_rate": _s(tier_rate),
+            "exact": _s(exact),
+        },
+    )
+
+
+def month_commission(net_sales: Decimal, terms: PlanTerms) -> MonthResult:
+    """The computed components of a month (base, step, tier) for ``net_sales``."""
+    net_sales = Decimal(net_sales)
+    steps = terms.sorted_steps()
+    return MonthResult(
+        net_sales,
+        (
+            base_component(net_sales, terms.base_rate),
+            step_component(net_sales, steps, terms.step_mode),
+            tier_component(net_sales, terms.tier_rate, terms.tier_code),
+        ),
+    )
+
+
+def late_component(amount: Decimal, base_rate: Decimal, **reference) -> Component:
+    """A line reported for a month whose statement is already approved: amount × base_rate."""
+    exact = Decimal(amount) * base_rate
+    return Component(
+        LATE,
+        money(exact),
+        {
+            "formula": "line amount × base_rate",
+            "amount": _s(amount),
+            "base_rate": _s(base_rate),
+            "exact": _s(exact),
+            **reference,
+        },
+    )
+
+
+# --- what-if (§6.5) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    net_sales: Decimal
+    current: MonthResult
+    step_reached: Step | None
+    next_step: Step | None
+    amount_to_next: Decimal | None
+    at_next: MonthResult | None
+
+    @property
+    def would_add(self) -> Decimal | None:
+        """Extra commission if exactly the missing amount is sold (all components)."""
+        if self.at_next is None:
+            return None
+        return self.at_next.total - self.current.total
+
+    @property
+    def step_would_add(self) -> Decimal | None:
+        if self.at_next is None:
+            return None
+        return self.at_next.amount(STEP) - self.current.amount(STEP)
+
+
+def what_if(net_sales: Decimal, terms: PlanTerms) -> WhatIf:
+    """Where the month stands, and what selling up to the next threshold would add."""
+    net_sales = Decimal(net_sales)
+    steps = terms.sorted_steps()
+    current = month_commission(net_sales, terms)
+    upcoming = next_step(net_sales, steps)
+    if upcoming is None:
+        return WhatIf(net_sales, current, step_reached(net_sales, steps), None, None, None)
+    return WhatIf(
+        net_sales,
+        current,
+        step_reached(net_sales, steps),
+        upcoming,
+        upcoming.threshold - net_sales,
+        month_commission(upcoming.threshold, terms),
+    )
+
+
+# --- threshold bonuses (§6.2, §6.4) --------------------------------------------------------
+
+
+def quarter_bonus(
+    *,
+    quarter_net_sales: Decimal,
+    target: Decimal,
+    rate: Decimal,
+    monthly_base: list[tuple[str, Decimal]],
+    period: str,
+) -> Component | None:
+    """rate × Σ base commission of the quarter's months, when net sales ≥ the target.
+
+    ``monthly_base``: [(\"2026-10\", 192000.00), ...] — each month's rounded base component.
+    No target (≤ 0) or no rate: no bonus."""
+    if target <= 0 or rate <= 0 or quarter_net_sales < target:
+        return None
+    base_sum = sum((amount for _, amount in monthly_base), ZERO)
+    exact = rate * base_sum
+    return Component(
+        QUARTER_BONUS,
+        money(exact),
+        {
+            "formula": "quarter_bonus_rate × Σ base commission of the quarter",
+            "period": period,
+            "net_sales": _s(quarter_net_sales),
+            "target": _s(target),
+            "rate": _s(rate),
+            "base_by_month": {month: _s(amount) for month, amount in monthly_base},
+            "base_sum": _s(base_sum),
+            "exact": _s(exact),
+        },
+    )
+
+
+def annual_bonus(
+    *,
+    year_net_sales: Decimal,
+    target: Decimal,
+    months: Decimal,
+    monthly_base: list[tuple[str, Decimal]],
+    period: str,
+) -> Component | None:
+    """(Σ base commission of the year ÷ 12) × annual_bonus_months, when net ≥ the target."""
+    if target <= 0 or months <= 0 or year_net_sales < target:
+        return None
+    base_sum = sum((amount for _, amount in monthly_base), ZERO)
+    exact = base_sum / Decimal(12) * months
+    return Component(
+        ANNUAL_BONUS,
+        money(exact),
+        {
+            "formula": "(Σ base commission of the year ÷ 12) × annual_bonus_months",
+            "period": period,
+            "net_sales": _s(year_net_sales),
+            "target": _s(target),
+            "months": _s(months),
+            "base_by_month": {month: _s(amount) for month, amount in monthly_base},
+            "base_sum": _s(base_sum),
+            "exact": _s(exact),
+        },
+    )
+
+
+# --- periods in the manufacturer's time zone -----------------------------------------------
+
+
+def parse_period(value: str) -> dt.date:
+    """'2026-10' → date(2026, 10, 1); ValueError otherwise."""
+    try:
+        year, month = value.split("-")
+        return dt.date(int(year), int(month), 1)
+    except (ValueError, AttributeError):
+        raise ValueError(f"not a period YYYY-MM: {value!r}") from None
+
+
+def format_period(month: dt.date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_bounds(month: dt.date, time_zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a calendar month as aware datetimes in ``time_zone``."""
+    tz = ZoneInfo(time_zone)
+    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
+    nxt = add_months(month, 1)
+    return start, dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz)
+
+
+def month_of(moment: dt.datetime, time_zone: str) -> dt.date:
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return dt.date(local.year, local.month, 1)
+
+
+def quarter_months(year: int, quarter: int) -> list[dt.date]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1–4, not {quarter!r}")
+    first = 3 * (quarter - 1) + 1
+    return [dt.date(year, first + i, 1) for i in range(3)]

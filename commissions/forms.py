@@ -1,0 +1,84 @@
+"""The sales upload form and the CSV/XLSX reader (columns as in the API)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+COLUMNS = ["external_id", "sku", "quantity", "amount", "currency", "sold_at", "ship_to_region"]
+REQUIRED = {"external_id", "sku", "quantity", "amount", "sold_at", "ship_to_region"}
+MAX_ROWS = 10_000
+
+
+class SalesUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV or XLSX file"),
+        help_text=gettext_lazy(
+            "Columns: external_id, sku, quantity, amount, currency (optional), sold_at, "
+            "ship_to_region. Times without an offset are in the manufacturer's time zone."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="invalid_type")
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."), code="too_large")
+        return upload
+
+
+def _cell(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return "" if value is None else str(value).strip()
+
+
+def read_upload(upload) -> tuple[list[dict], list[dict]]:
+    """Rows as dicts of strings, and problems of the file itself (as batch errors)."""
+    name = upload.name.lower()
+    try:
+        if name.endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(upload, read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        else:
+            text = upload.read().decode("utf-8-sig")
+            raw_rows = [row for row in csv.reader(io.StringIO(text))]
+    except Exception:
+        return [], [_file_error(_("The file could not be read."))]
+    raw_rows = [row for row in raw_rows if any(cell not in ("", None) for cell in row)]
+    if not raw_rows:
+        return [], [_file_error(_("The file is empty."))]
+    header = [str(h or "").strip().lower() for h in raw_rows[0]]
+    missing = REQUIRED - set(header)
+    if missing:
+        return [], [
+            _file_error(
+                _("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
+            )
+        ]
+    if len(raw_rows) - 1 > MAX_ROWS:
+        return [], [_file_error(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})]
+    rows = []
+    for raw in raw_rows[1:]:
+        row = {}
+        for i, column in enumerate(header):
+            if column in COLUMNS and i < len(raw):
+                row[column] = _cell(raw[i])
+        rows.append(row)
+    return rows, []
+
+
+def _file_error(message) -> dict:
+    return {"index": None, "field": "file", "code": "invalid_file", "message": str(message)}

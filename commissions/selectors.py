@@ -1,0 +1,175 @@
+"""Reads of commissions data (scoped with ``visible_to``) and the month context statements,
+bonuses and the what-if panel are computed from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.utils import timezone
+
+from commissions import calculations as calc
+from commissions.models import (
+    CommissionPlan,
+    CommissionStatement,
+    PlanStep,
+    PlanTierBonus,
+    SaleLine,
+    StatementComponent,
+)
+
+LIVE_AGREEMENT_STATES = ("active", "terminating", "ended")
+
+
+def manufacturer_tz() -> str:
+    return settings.MANUFACTURER_TIME_ZONE
+
+
+def current_period(now: dt.datetime | None = None) -> dt.date:
+    return calc.month_of(now or timezone.now(), manufacturer_tz())
+
+
+def net_sales_by_dealer(
+    *, start: dt.datetime, end: dt.datetime, dealer_ids=None
+) -> dict[int, Decimal]:
+    """Σ amount of the lines with start ≤ sold_at < end, per dealer (one aggregate query).
+    Dealers without lines are absent."""
+    qs = SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
+    if dealer_ids is not None:
+        qs = qs.filter(dealer_id__in=list(dealer_ids))
+    rows = qs.values("dealer_id").annotate(net=Sum("amount")).order_by()
+    return {row["dealer_id"]: calc.money(row["net"]) for row in rows}
+
+
+def month_sales_by_dealer(*, period: dt.date, dealer_ids=None) -> dict[int, tuple[Decimal, int]]:
+    """{dealer_id: (net sales, line count)} of a month in the manufacturer's zone."""
+    start, end = calc.month_bounds(period, manufacturer_tz())
+    qs = SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
+    if dealer_ids is not None:
+        qs = qs.filter(dealer_id__in=list(dealer_ids))
+    rows = qs.values("dealer_id").annotate(net=Sum("amount"), n=Count("pk")).order_by()
+    return {row["dealer_id"]: (calc.money(row["net"]), row["n"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """Everything a month's arithmetic needs for one dealer."""
+
+    dealer: object
+    agreement: object
+    plan: CommissionPlan
+    terms: calc.PlanTerms
+
+
+def _plans_with_terms():
+    return CommissionPlan.objects.prefetch_related(
+        Prefetch("steps", queryset=PlanStep.objects.order_by("threshold")),
+        Prefetch("tier_bonuses", queryset=PlanTierBonus.objects.select_related("tier")),
+    )
+
+
+def plan_terms(plan: CommissionPlan, tier_code: str) -> calc.PlanTerms:
+    """The arithmetic's snapshot of ``plan`` for a dealer of ``tier_code`` (uses prefetches)."""
+    tier_rate = Decimal("0")
+    for bonus in plan.tier_bonuses.all():
+        if bonus.tier.code == tier_code:
+            tier_rate = bonus.rate
+    return calc.PlanTerms(
+        base_rate=plan.base_rate,
+        step_mode=plan.step_mode,
+        steps=tuple(calc.Step(s.threshold, s.rate) for s in plan.steps.all()),
+        tier_rate=tier_rate,
+        tier_code=tier_code,
+        plan_code=plan.code,
+    )
+
+
+def month_plans(*, period: dt.date, dealer_ids=None, now=None) -> dict[int, MonthPlan]:
+    """The plan of each dealer for a month: the agreement (not a draft) in effect during the
+    month that started last gives it; the tier is the dealer's at the end of the month (from
+    the dealer's history; the current tier for a month not yet over). A constant number of
+    queries, whatever the number of dealers."""
+    from dealers.models import Agreement, Dealer, Tier
+
+    _start, end = calc.month_bounds(period, manufacturer_tz())
+    last_day = calc.add_months(period, 1) - dt.timedelta(days=1)
+    agreements = (
+        Agreement.objects.filter(
+            status__in=LIVE_AGREEMENT_STATES,
+            commission_plan__isnull=False,
+            starts_on__lte=last_day,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period))
+        .order_by("dealer_id", "starts_on", "pk")
+    )
+    if dealer_ids is not None:
+        agreements = agreements.filter(dealer_id__in=list(dealer_ids))
+    chosen = {}
+    for agreement in agreements:
+        chosen[agreement.dealer_id] = agreement  # the latest start wins
+    if not chosen:
+        return {}
+    dealers = Dealer.objects.filter(pk__in=chosen).select_related("tier")
+    now = now or timezone.now()
+    if end <= now:
+        history = Dealer.history.model.objects.filter(
+            id=OuterRef("pk"), history_date__lt=end
+        ).order_by("-history_date", "-history_id")
+        dealers = dealers.annotate(tier_at_end=Subquery(history.values("tier_id")[:1]))
+    dealers = list(dealers)
+    tier_ids = {getattr(d, "tier_at_end", None) or d.tier_id for d in dealers}
+    tier_codes = dict(Tier.objects.filter(pk__in=tier_ids).values_list("pk", "code"))
+    plans = {
+        p.pk: p
+        for p in _plans_with_terms().filter(pk__in={a.commission_plan_id for a in chosen.values()})
+    }
+    result = {}
+    for dealer in dealers:
+        agreement = chosen[dealer.pk]
+        plan = plans[agreement.commission_plan_id]
+        tier_code = tier_codes.get(getattr(dealer, "tier_at_end", None) or dealer.tier_id, "")
+        result[dealer.pk] = MonthPlan(dealer, agreement, plan, plan_terms(plan, tier_code))
+    return result
+
+
+def statement_list_visible_to(who):
+    return CommissionStatement.objects.visible_to(who).select_related("dealer", "plan")
+
+
+def statement_components(statement) -> list[StatementComponent]:
+    return list(statement.components.select_related("sale_line").order_by("pk"))
+
+
+def sale_line_list_visible_to(who):
+    return SaleLine.objects.visible_to(who).select_related("dealer", "product", "ship_to_region")
+
+
+def plan_list():
+    return _plans_with_terms()
+
+
+@dataclass(frozen=True)
+class DealerWhatIf:
+    period: dt.date
+    plan: CommissionPlan
+    result: calc.WhatIf
+    currency: str
+
+
+def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
+    """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
+    is missing to the next step and what it would add; None without a plan this month."""
+    period = current_period(now)
+    plans = month_plans(period=period, dealer_ids=[dealer.pk], now=now)
+    if dealer.pk not in plans:
+        return None
+    net, _count = month_sales_by_dealer(period=period, dealer_ids=[dealer.pk]).get(
+        dealer.pk, (Decimal("0.00"), 0)
+    )
+    month_plan = plans[dealer.pk]
+    return DealerWhatIf(
+        period, month_plan.plan, calc.what_if(net, month_plan.terms), dealer.currency
+    )

@@ -1,0 +1,203 @@
+"""Dealer portal pages: statements (list, detail with "how we computed this", CSV, print),
+the what-if panel, and the sales upload. Staff see every dealer's statements too."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from commissions import selectors, services
+from commissions.filters import CommissionStatementFilterSet
+from commissions.forms import SalesUploadForm, read_upload
+from portal.access import actor_from
+
+UPLOAD_SESSION_KEY = "commissions_sales_upload"
+
+
+def _statement_or_404(request, pk):
+    return get_object_or_404(selectors.statement_list_visible_to(request), pk=pk)
+
+
+@login_required
+def statement_list(request):
+    actor = actor_from(request)
+    if not (actor.manufacturer or actor.is_dealer):
+        raise Http404
+    filterset = CommissionStatementFilterSet(
+        request.GET, queryset=selectors.statement_list_visible_to(request)
+    )
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    context = {"filterset": filterset, "page": page, "statements": page.object_list}
+    if actor.is_dealer:
+        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer)
+        context["show_whatif"] = True
+    return render(request, "commissions/statement_list.html", context)
+
+
+def _component_rows(statement):
+    return selectors.statement_components(statement)
+
+
+@login_required
+def statement_detail(request, pk):
+    statement = _statement_or_404(request, pk)
+    return render(
+        request,
+        "commissions/statement_detail.html",
+        {"statement": statement, "components": _component_rows(statement)},
+    )
+
+
+@login_required
+def statement_print(request, pk):
+    statement = _statement_or_404(request, pk)
+    return render(
+        request,
+        "commissions/statement_print.html",
+        {"statement": statement, "components": _component_rows(statement)},
+    )
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ (or a
+    tab / carriage return) gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@login_required
+def statement_csv(request, pk):
+    statement = _statement_or_404(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"commission-{statement.dealer.code}-{statement.period_label}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel opens UTF-8 (Chinese names) correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("dealer"),
+            _("month"),
+            _("status"),
+            _("kind"),
+            _("amount"),
+            _("currency"),
+            _("sale line"),
+            _("reason"),
+            _("how we computed this"),
+        ]
+    )
+    for component in _component_rows(statement):
+        writer.writerow(
+            [
+                csv_safe(statement.dealer.code),
+                statement.period_label,
+                statement.get_status_display(),
+                component.get_kind_display(),
+                csv_safe(component.amount),
+                statement.currency,
+                csv_safe(component.sale_line.external_id if component.sale_line else ""),
+                csv_safe(component.reason),
+                csv_safe(component.derivation.get("formula", "")),
+            ]
+        )
+    writer.writerow(
+        [
+            csv_safe(statement.dealer.code),
+            statement.period_label,
+            statement.get_status_display(),
+            _("total"),
+            csv_safe(statement.total),
+            statement.currency,
+            "",
+            "",
+            "",
+        ]
+    )
+    return response
+
+
+@login_required
+def whatif_panel(request):
+    """The what-if panel alone (for htmx refreshes); the dashboard includes the partial."""
+    actor = actor_from(request)
+    if not actor.is_dealer:
+        raise Http404
+    return render(
+        request,
+        "commissions/_whatif.html",
+        {"whatif": selectors.whatif_for_dealer(dealer=actor.dealer)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sales_upload(request):
+    """CSV/XLSX upload of sale lines: a preview with every error by row, then confirm."""
+    from dealers.selectors import dealer_can_write
+
+    actor = actor_from(request)
+    if not actor.is_dealer:
+        raise Http404
+    dealer = actor.dealer
+    can_write = dealer_can_write(dealer)
+    context = {"can_write": can_write, "form": SalesUploadForm()}
+    if request.method == "POST" and not can_write:
+        messages.error(request, _("Your dealer account is read-only in its current state."))
+        return redirect("commissions:sales-upload")
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get(UPLOAD_SESSION_KEY)
+        if not pending:
+            messages.error(request, _("Nothing to confirm: upload the file again."))
+            return redirect("commissions:sales-upload")
+        try:
+            outcome = services.sale_lines_ingest(
+                actor=request,
+                lines=pending["lines"],
+                source=f"upload:{pending['name']}"[:200],
+                naive_time_zone=selectors.manufacturer_tz(),
+            )
+        except services.BatchRejected as exc:
+            context.update(errors=exc.errors)
+            return render(request, "commissions/sales_upload.html", context)
+        del request.session[UPLOAD_SESSION_KEY]
+        messages.success(
+            request,
+            _("%(created)d line(s) recorded, %(duplicates)d already reported.")
+            % {"created": outcome.created, "duplicates": outcome.duplicates},
+        )
+        return redirect("commissions:sales-upload")
+    if request.method == "POST":
+        form = SalesUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            rows, problems = read_upload(form.cleaned_data["file"])
+            if problems:
+                context["errors"] = problems
+            else:
+                try:
+                    outcome = services.sale_lines_ingest(
+                        actor=request,
+                        lines=rows,
+                        validate_only=True,
+                        naive_time_zone=selectors.manufacturer_tz(),
+                    )
+                except services.BatchRejected as exc:
+                    context["errors"] = exc.errors
+                else:
+                    request.session[UPLOAD_SESSION_KEY] = {
+                        "name": form.cleaned_data["file"].name,
+                        "lines": rows,
+                    }
+                    context["preview"] = list(zip(rows, outcome.items, strict=True))
+                    context["outcome"] = outcome
+    return render(request, "commissions/sales_upload.html", context)
