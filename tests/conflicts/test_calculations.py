@@ -219,7 +219,8 @@ def test_parse_trigger(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "resolution_percent:0", "resolution_percent:101", "elapsed:0", "later", "elapsed:x"]
+    "text",
+    ["", "resolution_percent:0", "resolution_percent:101", "elapsed:0", "later", "elapsed:x"],
 )
 def test_parse_trigger_refuses(text):
     with pytest.raises(ValueError):
