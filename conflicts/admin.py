@@ -432,9 +432,12 @@ class TicketAdmin(admin.ModelAdmin):
                 at=data.get("at"),
             )
         if data.get("new_status"):
-            services.ticket_transition(
-                actor=request.user, ticket=original, status=data["new_status"], at=data.get("at")
-            )
+            current = Ticket.objects.get(pk=obj.pk)
+            # the reply may already have moved it (first response: open → in progress)
+            if current.status != data["new_status"]:
+                services.ticket_transition(
+                    actor=request.user, ticket=current, status=data["new_status"], at=data.get("at")
+                )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
