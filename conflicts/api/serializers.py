@@ -8,6 +8,9 @@ from dealers.models import Dealer
 from portal.api.serializers import CurrentDealerDefault, ScopedSlugRelatedField
 
 
+STATUS_HELP = " | ".join(Ticket.Status.values)
+
+
 def subject_label(ticket) -> str | None:
     if not ticket.subject_type_id:
         return None
@@ -20,7 +23,13 @@ class TicketSerializer(serializers.ModelSerializer):
     counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    sla_state = serializers.SerializerMethodField()
+    # plain strings in the schema: the value sets are documented in help texts (enum names
+    # like "status" collide with other apps' components)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    requested_priority = serializers.CharField(read_only=True, help_text="As asked by the dealer.")
+    sla_state = serializers.SerializerMethodField(
+        help_text="on_track | at_risk | breached | paused | met"
+    )
     subject = serializers.SerializerMethodField()
 
     class Meta:
@@ -92,7 +101,7 @@ class TicketUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Ticket.Status.choices)
+    status = serializers.CharField(help_text=STATUS_HELP)
     at = serializers.DateTimeField(
         required=False, help_text="Staff and manufacturer keys only: when it really happened."
     )
