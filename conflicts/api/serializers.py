@@ -7,7 +7,6 @@ from conflicts.models import Category, Priority, Ticket, TicketAttachment, Ticke
 from dealers.models import Dealer
 from portal.api.serializers import CurrentDealerDefault, ScopedSlugRelatedField
 
-
 STATUS_HELP = " | ".join(Ticket.Status.values)
 
 
