@@ -509,7 +509,8 @@ class Ticket(models.Model):
     def sla_state_at(self, now) -> str:
         S = self.SlaState
         if self.status in (self.Status.RESOLVED, self.Status.CLOSED):
-            return S.MET if self.resolved_within_target is not False else S.BREACHED
+            late = self.resolved_within_target is False or self.breach_recorded
+            return S.BREACHED if late else S.MET
         breached = (self.first_response_at is None and _passed(self.first_response_due, now)) or (
             _passed(self.resolution_due, now)
         )
@@ -697,6 +698,19 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"#{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def detail_label(self) -> str:
+        """A short, translated detail for the timeline (the new status, the level …)."""
+        if self.kind == self.Kind.STATUS and self.data.get("new") in Ticket.Status.values:
+            return str(Ticket.Status(self.data["new"]).label)
+        if self.kind == self.Kind.PRIORITY:
+            new = self.data.get("new", {})
+            if new.get("priority") in Priority.values:
+                return str(Priority(new["priority"]).label)
+        if self.kind == self.Kind.ESCALATED:
+            return f"L{self.data.get('level')}"
+        return ""
 
 
 class Escalation(models.Model):

@@ -78,7 +78,11 @@ def sla_state_annotation(now: datetime):
         | Q(first_response_at__gt=F("first_response_due"))
     )
     return Case(
-        When(done & Q(resolved_within_target=False), then=Value(S.BREACHED)),
+        When(
+            done
+            & (Q(resolved_within_target=False) | Q(first_response_at__gt=F("first_response_due"))),
+            then=Value(S.BREACHED),
+        ),
         When(done, then=Value(S.MET)),
         When(breached, then=Value(S.BREACHED)),
         When(status=St.WAITING_ON_DEALER, then=Value(S.PAUSED)),

@@ -3,15 +3,17 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from conflicts import selectors, services
 from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
-from conflicts.models import PauseInterval, Ticket
+from conflicts.models import PauseInterval, Ticket, TicketAttachment
 from portal.api.serializers import django_to_drf_error
 from portal.api.views import PortalNoDeleteViewSet
 
@@ -108,3 +110,31 @@ class TicketViewSet(PortalNoDeleteViewSet):
             services.ticket_comment, actor=request, ticket=ticket, **data.validated_data
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=s.AttachmentSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def attachments(self, request, pk=None):
+        """List or upload files (PDF, JPEG or PNG by content, at most 10 MB)."""
+        ticket = self.get_object()
+        if request.method == "GET":
+            rows = TicketAttachment.objects.visible_to(request).filter(ticket=ticket)
+            return Response(s.AttachmentSerializer(rows.order_by("pk"), many=True).data)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError(
+                {"file": [exceptions.ErrorDetail(_("Send a file."), code="required")]}
+            )
+        attachment = _call(services.ticket_attach, actor=request, ticket=ticket, upload=upload)
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

@@ -211,3 +211,26 @@ class TestTicketTransition:
         )
         assert r.status_code == 403
         assert not TicketComment.objects.exists()
+
+
+class TestTicketAttachments:
+    PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+    def test_upload_and_list(self, dealer_client, other_dealer_client, dealer, settings, tmp_path):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        settings.MEDIA_ROOT = tmp_path
+        ticket = make_ticket(dealer)
+        url = f"/api/v1/tickets/{ticket.pk}/attachments/"
+        r = dealer_client.post(
+            url, {"file": SimpleUploadedFile("x.bin", self.PNG)}, format="multipart"
+        )
+        assert r.status_code == 201, r.content
+        assert r.json()["content_type"] == "image/png"
+        r = dealer_client.post(
+            url, {"file": SimpleUploadedFile("x.pdf", b"GIF89a")}, format="multipart"
+        )
+        assert r.status_code == 400
+        assert r.json()["errors"][0]["code"] == "invalid_type"
+        assert [a["name"] for a in dealer_client.get(url).json()] == ["x.bin"]
+        assert other_dealer_client.get(url).status_code == 404

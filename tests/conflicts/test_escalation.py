@@ -198,3 +198,22 @@ def test_beat_schedule_runs_the_task_every_minute(settings):
     from conflicts.tasks import escalate_tickets
 
     assert escalate_tickets.name == "conflicts.tasks.escalate_tickets"
+
+
+def test_celery_task_runs_the_sweep(db):
+    from conflicts.tasks import escalate_tickets
+
+    ticket = make_ticket(priority="emergency", opened_at=timezone.now() - timedelta(hours=1))
+    assert escalate_tickets.apply().get() == {"escalated": 1, "warned": 0, "skipped": 0}
+    assert Ticket.objects.get(pk=ticket.pk).escalation_level == 1
+
+
+def test_late_first_response_stays_breached_after_resolution(db):
+    staff = StaffUserFactory(is_superuser=True)
+    opened = timezone.now() - timedelta(hours=1)
+    ticket = make_ticket(priority="emergency", opened_at=opened)
+    services.ticket_comment(actor=staff, ticket=ticket, body="late")  # 30 min target missed
+    services.ticket_transition(actor=staff, ticket=ticket, status="resolved")
+    ticket.refresh_from_db()
+    assert ticket.resolved_within_target is True
+    assert ticket.sla_state == "breached"
