@@ -167,7 +167,17 @@ def ticket_recompute_sla(ticket: Ticket, *, ctx: SlaContext | None = None) -> No
     First-response due is frozen once answered; resolution due is frozen while resolved or
     closed (the clock stopped). A due time made past by a policy change counts from the
     change (``sla_reset_at``)."""
-    ctx = ctx or _sla_context(ticket)
+    try:
+        _recompute(ticket, ctx or _sla_context(ticket))
+    except ValueError:  # a calendar without any opening hours
+        raise _error(
+            "calendar",
+            _("The ticket's business calendar has no opening hours."),
+            "calendar_never_open",
+        ) from None
+
+
+def _recompute(ticket: Ticket, ctx: SlaContext) -> None:
     snap = ctx.snapshot
     running = ticket.status not in (S.RESOLVED, S.CLOSED)
     if ticket.first_response_at is None:
@@ -692,6 +702,7 @@ class SweepOutcome:
     escalated: list[tuple[int, int]] = field(default_factory=list)  # (ticket id, level)
     warned: list[int] = field(default_factory=list)
     skipped: int = 0
+    failed: list[int] = field(default_factory=list)
 
 
 def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) -> None:
@@ -802,7 +813,12 @@ def ticket_escalate_due(*, now: datetime | None = None, batch_size: int = 500) -
             if ticket is None:
                 outcome.skipped += 1
                 continue
-            _escalate_locked(ticket, now=now, outcome=outcome)
+            try:
+                with transaction.atomic():
+                    _escalate_locked(ticket, now=now, outcome=outcome)
+            except ValidationError as exc:  # bad data on one ticket must not stop the sweep
+                logger.error("ticket %s cannot be escalated: %s", ticket_id, exc.messages)
+                outcome.failed.append(ticket_id)
     return outcome
 
 

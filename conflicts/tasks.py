@@ -13,4 +13,5 @@ def escalate_tickets() -> dict:
         "escalated": len(outcome.escalated),
         "warned": len(outcome.warned),
         "skipped": outcome.skipped,
+        "failed": len(outcome.failed),
     }

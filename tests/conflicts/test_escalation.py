@@ -204,7 +204,12 @@ def test_celery_task_runs_the_sweep(db):
     from conflicts.tasks import escalate_tickets
 
     ticket = make_ticket(priority="emergency", opened_at=timezone.now() - timedelta(hours=1))
-    assert escalate_tickets.apply().get() == {"escalated": 1, "warned": 0, "skipped": 0}
+    assert escalate_tickets.apply().get() == {
+        "escalated": 1,
+        "warned": 0,
+        "skipped": 0,
+        "failed": 0,
+    }
     assert Ticket.objects.get(pk=ticket.pk).escalation_level == 1
 
 
@@ -217,3 +222,14 @@ def test_late_first_response_stays_breached_after_resolution(db):
     ticket.refresh_from_db()
     assert ticket.resolved_within_target is True
     assert ticket.sla_state == "breached"
+
+
+def test_a_calendar_without_hours_does_not_stop_the_sweep(db):
+    from conflicts.models import OpeningInterval
+
+    broken = make_ticket(opened_at=timezone.now() - timedelta(days=5))
+    fine = make_ticket(priority="emergency", opened_at=timezone.now() - timedelta(hours=1))
+    OpeningInterval.objects.filter(calendar=broken.calendar).delete()
+    outcome = services.ticket_escalate_due(now=timezone.now())
+    assert outcome.failed == [broken.pk]
+    assert outcome.escalated == [(fine.pk, 1)]

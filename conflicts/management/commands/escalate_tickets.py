@@ -44,6 +44,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(outcome.escalated)} escalated, {len(outcome.warned)} warned, "
-                f"{outcome.skipped} skipped (locked by another sweep)"
+                f"{outcome.skipped} skipped (locked by another sweep), {len(outcome.failed)} failed"
             )
         )
