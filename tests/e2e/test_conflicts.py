@@ -13,14 +13,29 @@ from tests.factories import PASSWORD, DealerUserFactory, StaffUserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def _new_page(browser, live_server, outside):
+    """A fresh browser context (another person) that records requests leaving the machine."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
+            else None
+        ),
+    )
+    return context, page
+
+
 def test_emergency_ticket_round_trip(browser, live_server):
+    outside = []
     defaults()  # the flushed database of a transactional test has no seeded policies
     dealer_user = DealerUserFactory(username="gz-owner")
     StaffUserFactory(username="support-1", is_superuser=True)
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _new_page(browser, live_server, outside)
     login(page, "gz-owner", PASSWORD)
     page.click("#nav-tickets")
     page.click("#open-ticket")
@@ -34,9 +49,7 @@ def test_emergency_ticket_round_trip(browser, live_server):
     assert ticket.dealer == dealer_user.dealer and ticket.priority == "emergency"
     context.close()
 
-    staff_context = browser.new_context(base_url=live_server.url, locale="en-US")
-    staff = staff_context.new_page()
-    staff.set_default_timeout(15000)
+    staff_context, staff = _new_page(browser, live_server, outside)
     login(staff, "support-1", PASSWORD)
     staff.goto("/admin/conflicts/ticket/?sla_state=on_track")
     staff.click("text=All stores offline")
@@ -50,9 +63,7 @@ def test_emergency_ticket_round_trip(browser, live_server):
     assert ticket.first_response_at is not None
     assert ticket.status == "in_progress"
 
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _new_page(browser, live_server, outside)
     login(page, "gz-owner", PASSWORD)
     page.goto(f"/tickets/{ticket.pk}/")
     assert "We are restarting the licence server now." in page.locator("#thread").inner_text()
@@ -65,3 +76,4 @@ def test_emergency_ticket_round_trip(browser, live_server):
         or "in progress" in page.locator("#ticket-status").inner_text()
     )
     context.close()
+    assert outside == []
