@@ -234,3 +234,23 @@ class TestTicketAttachments:
         assert r.json()["errors"][0]["code"] == "invalid_type"
         assert [a["name"] for a in dealer_client.get(url).json()] == ["x.bin"]
         assert other_dealer_client.get(url).status_code == 404
+
+
+def test_comment_list_query_count_is_constant(
+    manufacturer_client, dealer, django_assert_max_num_queries
+):
+    from conflicts.services import ticket_comment
+    from tests.factories import StaffUserFactory
+
+    staff = StaffUserFactory(is_superuser=True)
+    ticket = make_ticket(dealer)
+    url = f"/api/v1/tickets/{ticket.pk}/comments/"
+    for i in range(2):
+        ticket_comment(actor=staff, ticket=ticket, body=f"c{i}")
+    manufacturer_client.get(url)
+    with django_assert_max_num_queries(6):
+        assert len(manufacturer_client.get(url).json()) == 2
+    for i in range(6):
+        ticket_comment(actor=staff, ticket=ticket, body=f"more{i}", internal=bool(i % 2))
+    with django_assert_max_num_queries(6):
+        assert len(manufacturer_client.get(url).json()) == 8
