@@ -264,3 +264,26 @@ def test_additive_and_pauses_only_delay(start, a, b, pause_at, pause_len):
     p_start = start + timedelta(minutes=pause_at)
     pauses = [(p_start, p_start + timedelta(minutes=pause_len))]
     assert add_sla_minutes(start, a, CHINA, pauses) >= first
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=instants,
+    minutes=st.integers(min_value=1, max_value=4000),
+    pauses=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=8000), st.integers(min_value=1, max_value=3000)
+        ),
+        max_size=4,
+    ),
+)
+def test_pauses_are_not_counted(start, minutes, pauses):
+    ledger = [
+        (start + timedelta(minutes=at), start + timedelta(minutes=at + length))
+        for at, length in pauses
+    ]
+    for cal in (CHINA, H24):
+        due = add_sla_minutes(start, minutes, cal, ledger)
+        assert sla_seconds_between(start, due, cal, ledger) == minutes * 60
+        for p_start, p_end in ledger:  # never due strictly inside a pause
+            assert not (p_start < due < p_end)

@@ -233,3 +233,20 @@ def test_a_calendar_without_hours_does_not_stop_the_sweep(db):
     outcome = services.ticket_escalate_due(now=timezone.now())
     assert outcome.failed == [broken.pk]
     assert outcome.escalated == [(fine.pk, 1)]
+
+
+def test_sweep_cost_follows_due_tickets_not_open_ones(db, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dealer = DealerFactory()
+    now = timezone.now()
+    make_ticket(dealer, priority="emergency", opened_at=now - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as one:
+        services.ticket_escalate_due(now=now)
+    for _ in range(15):  # open, not due
+        make_ticket(dealer, priority="low", opened_at=now - timedelta(minutes=5))
+    make_ticket(dealer, priority="emergency", opened_at=now - timedelta(hours=1))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        outcome = services.ticket_escalate_due(now=now)
+    assert len(outcome.escalated) == 1
