@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -47,13 +48,18 @@ def ticket_list(request):
         raise Http404
     qs = selectors.ticket_list_visible_to(request).order_by("-opened_at", "-pk")
     filterset = TicketFilter(request.GET, queryset=qs)
-    tickets = list(filterset.qs[:PAGE_SIZE])
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    tickets = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "conflicts/ticket_list.html",
         {
             "filter": filterset,
             "tickets": tickets,
+            "page": page,
+            "query": query.urlencode(),
             "can_write": _can_write(actor),
             "manufacturer_tz": settings.MANUFACTURER_TIME_ZONE,
         },
