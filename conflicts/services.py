@@ -728,6 +728,9 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
         else:
             ticket.escalation_level = step["level"]
             ticket.group = step["group"]
+            previous = ticket.assignee
+            if previous is not None and not previous.groups.filter(name=step["group"]).exists():
+                ticket.assignee = None  # the ticket moves to the group's queue
             _event(
                 ticket,
                 TicketEvent.Kind.ESCALATED,
@@ -737,6 +740,7 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
                 level=step["level"],
                 group=step["group"],
                 trigger=step["trigger"],
+                unassigned=previous.get_username() if previous and not ticket.assignee else None,
             )
             outcome.escalated.append((ticket.pk, step["level"]))
             from dealers.selectors import region_channel_managers

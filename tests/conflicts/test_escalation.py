@@ -250,3 +250,22 @@ def test_sweep_cost_follows_due_tickets_not_open_ones(db, django_assert_max_num_
     with django_assert_max_num_queries(len(one.captured_queries)):
         outcome = services.ticket_escalate_due(now=now)
     assert len(outcome.escalated) == 1
+
+
+def test_escalation_moves_ticket_to_the_groups_queue(db):
+    support = StaffUserFactory(groups=["support"])
+    legal_user = StaffUserFactory(groups=["legal"])
+    ticket = make_ticket(priority="emergency", opened_at=timezone.now() - timedelta(hours=1))
+    services.ticket_assign(
+        actor=StaffUserFactory(is_superuser=True), ticket_ids=[ticket.pk], assignee=support
+    )
+    services.ticket_escalate_due(now=timezone.now())
+    ticket.refresh_from_db()
+    assert (ticket.group, ticket.assignee) == ("channel_manager", None)
+    kept = make_ticket(category="contract", opened_at=timezone.now() - timedelta(hours=49))
+    services.ticket_assign(
+        actor=StaffUserFactory(is_superuser=True), ticket_ids=[kept.pk], assignee=legal_user
+    )
+    services.ticket_escalate_due(now=timezone.now())
+    kept.refresh_from_db()
+    assert (kept.escalation_level, kept.group, kept.assignee) == (2, "legal", legal_user)
