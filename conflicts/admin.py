@@ -352,11 +352,12 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("How the due times were computed"))
     def explanation(self, obj):
         rows = []
+        explanation = selectors.ticket_sla_explanation(obj)
         for key, label in (
             ("first_response", _("first response")),
             ("resolution", _("resolution")),
         ):
-            item = selectors.ticket_sla_explanation(obj).get(key)
+            item = explanation.get(key)
             if not item:
                 continue
             rows.append(
