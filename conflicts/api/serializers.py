@@ -1,0 +1,129 @@
+"""Ticket API serializers. Writes go through ``conflicts.services`` (the viewset calls them)."""
+
+from django.contrib.contenttypes.models import ContentType
+from rest_framework import serializers
+
+from conflicts.models import Category, Priority, Ticket, TicketAttachment, TicketComment
+from dealers.models import Dealer
+from portal.api.serializers import CurrentDealerDefault, ScopedSlugRelatedField
+
+STATUS_HELP = " | ".join(Ticket.Status.values)
+
+
+def subject_label(ticket) -> str | None:
+    if not ticket.subject_type_id:
+        return None
+    ct = ContentType.objects.get_for_id(ticket.subject_type_id)
+    return f"{ct.app_label}.{ct.model}:{ticket.subject_id}"
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # plain strings in the schema: the value sets are documented in help texts (enum names
+    # like "status" collide with other apps' components)
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    requested_priority = serializers.CharField(read_only=True, help_text="As asked by the dealer.")
+    sla_state = serializers.SerializerMethodField(
+        help_text="on_track | at_risk | breached | paused | met"
+    )
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "requested_priority",
+            "priority",
+            "status",
+            "dealer",
+            "counterparty",
+            "region",
+            "group",
+            "assignee",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "first_response_due",
+            "resolution_due",
+            "sla_state",
+            "escalation_level",
+            "subject",
+        ]
+        read_only_fields = fields
+
+    def get_sla_state(self, ticket) -> str:
+        return getattr(ticket, "current_sla_state", None) or ticket.sla_state
+
+    def get_subject(self, ticket) -> str | None:
+        return subject_label(ticket)
+
+
+class TicketDetailSerializer(TicketSerializer):
+    sla_explanation = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "sla_explanation"]
+        read_only_fields = fields
+
+    def get_sla_explanation(self, ticket) -> dict:
+        from conflicts.selectors import ticket_sla_explanation
+
+        return ticket_sla_explanation(ticket)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    dealer = ScopedSlugRelatedField(
+        slug_field="code", queryset=Dealer.objects.all(), default=CurrentDealerDefault()
+    )
+    counterparty = serializers.SlugRelatedField(
+        slug_field="code", queryset=Dealer.objects.all(), required=False, allow_null=True
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    opened_at = serializers.DateTimeField(
+        required=False, help_text="Staff and manufacturer keys only: when it really happened."
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text=STATUS_HELP)
+    at = serializers.DateTimeField(
+        required=False, help_text="Staff and manufacturer keys only: when it really happened."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author_label", read_only=True)
+
+    class Meta:
+        model = TicketComment
+        fields = ["id", "author", "by_staff", "internal", "body", "created_at"]
+        read_only_fields = ["id", "author", "by_staff", "created_at"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    internal = serializers.BooleanField(default=False)
+    at = serializers.DateTimeField(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketAttachment
+        fields = ["id", "name", "content_type", "size", "created_at"]
+        read_only_fields = fields

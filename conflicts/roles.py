@@ -1,0 +1,50 @@
+"""What each staff group may do with tickets, policies and calendars."""
+
+_TICKET_WORK = [
+    "conflicts.view_ticket",
+    "conflicts.add_ticket",
+    "conflicts.change_ticket",
+    "conflicts.view_ticketcomment",
+    "conflicts.add_ticketcomment",
+    "conflicts.view_ticketattachment",
+    "conflicts.add_ticketattachment",
+    "conflicts.view_ticketevent",
+    "conflicts.view_escalation",
+    "conflicts.view_slapolicy",
+    "conflicts.view_businesscalendar",
+    "conflicts.view_channelconflict",
+]
+_POLICY_EDIT = [
+    "conflicts.change_slapolicy",
+    "conflicts.add_slapolicy",
+    "conflicts.add_escalationstep",
+    "conflicts.change_escalationstep",
+    "conflicts.delete_escalationstep",
+    "conflicts.view_escalationstep",
+    "conflicts.add_businesscalendar",
+    "conflicts.change_businesscalendar",
+    "conflicts.view_openinginterval",
+    "conflicts.add_openinginterval",
+    "conflicts.change_openinginterval",
+    "conflicts.delete_openinginterval",
+    "conflicts.view_calendarholiday",
+    "conflicts.add_calendarholiday",
+    "conflicts.change_calendarholiday",
+    "conflicts.delete_calendarholiday",
+    "conflicts.view_makeupworkday",
+    "conflicts.add_makeupworkday",
+    "conflicts.change_makeupworkday",
+    "conflicts.delete_makeupworkday",
+    "conflicts.view_regioncalendar",
+    "conflicts.add_regioncalendar",
+    "conflicts.change_regioncalendar",
+    "conflicts.delete_regioncalendar",
+]
+
+GROUP_PERMISSIONS = {
+    "channel_manager": _TICKET_WORK + _POLICY_EDIT,
+    "support": _TICKET_WORK,
+    "finance": _TICKET_WORK,
+    "legal": _TICKET_WORK,
+    "executive": _TICKET_WORK + _POLICY_EDIT,
+}

@@ -1,0 +1,212 @@
+"""Reads of tickets, calendars and SLA figures."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, CharField, F, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from conflicts import calculations
+from conflicts.models import (
+    BusinessCalendar,
+    PauseInterval,
+    RegionCalendar,
+    SlaPolicy,
+    Ticket,
+    TicketComment,
+)
+
+# --- calendars and policies -------------------------------------------------------------
+
+
+def calendar_for_region(region) -> BusinessCalendar | None:
+    """The region's calendar, else the nearest ancestor's, else the default calendar."""
+    codes = region.ancestors_and_self_codes() if region is not None else []
+    links = {
+        link.region.code: link.calendar
+        for link in RegionCalendar.objects.filter(region__code__in=codes).select_related(
+            "region", "calendar"
+        )
+    }
+    for code in reversed(codes):
+        if code in links:
+            return links[code]
+    return BusinessCalendar.objects.filter(is_default=True).first()
+
+
+def calendar_as_calculation(calendar: BusinessCalendar | None) -> calculations.Calendar:
+    """The pure-calculation form of a calendar (None: 24x7)."""
+    if calendar is None:
+        return calculations.Calendar.twenty_four_seven()
+    weekly: dict[int, list] = {}
+    for interval in calendar.intervals.all():
+        weekly.setdefault(interval.weekday, []).append(
+            calculations.DayInterval.from_times(interval.start, interval.end)
+        )
+    return calculations.Calendar(
+        time_zone=calendar.time_zone,
+        weekly={day: tuple(items) for day, items in weekly.items()},
+        holidays=frozenset(h.day for h in calendar.holidays.all()),
+        makeup_days={m.day: m.works_as for m in calendar.makeup_days.all()},
+    )
+
+
+def policy_for(*, category: str, priority: str) -> SlaPolicy | None:
+    """The policy for (category, priority), else the priority's fallback (blank category)."""
+    rows = {
+        p.category: p
+        for p in SlaPolicy.objects.filter(
+            Q(category=category) | Q(category=""), priority=priority
+        ).prefetch_related("steps")
+    }
+    return rows.get(category) or rows.get("")
+
+
+# --- tickets ------------------------------------------------------------------------------
+
+
+def sla_state_annotation(now: datetime):
+    """``sla_state`` as SQL, for filters and queues (same rules as ``Ticket.sla_state_at``)."""
+    S, St = Ticket.SlaState, Ticket.Status
+    done = Q(status__in=[St.RESOLVED, St.CLOSED])
+    breached = (
+        Q(first_response_at__isnull=True, first_response_due__lte=now)
+        | Q(resolution_due__lte=now)
+        | Q(first_response_at__gt=F("first_response_due"))
+    )
+    return Case(
+        When(
+            done
+            & (Q(resolved_within_target=False) | Q(first_response_at__gt=F("first_response_due"))),
+            then=Value(S.BREACHED),
+        ),
+        When(done, then=Value(S.MET)),
+        When(breached, then=Value(S.BREACHED)),
+        When(status=St.WAITING_ON_DEALER, then=Value(S.PAUSED)),
+        When(warning_at__lte=now, then=Value(S.AT_RISK)),
+        default=Value(S.ON_TRACK),
+        output_field=CharField(),
+    )
+
+
+def ticket_list_visible_to(who, *, now: datetime | None = None):
+    now = now or timezone.now()
+    return (
+        Ticket.objects.visible_to(who)
+        .select_related("dealer", "counterparty", "region", "assignee")
+        .annotate(current_sla_state=sla_state_annotation(now))
+    )
+
+
+def ticket_comments_visible_to(who, ticket):
+    return TicketComment.objects.visible_to(who).filter(ticket=ticket).select_related("author")
+
+
+def ticket_pauses(ticket) -> list[tuple]:
+    return [(p.started_at, p.ended_at) for p in ticket.pauses.all()]
+
+
+def ticket_sla_explanation(ticket, *, now: datetime | None = None) -> dict:
+    """How the ticket's due times were computed (open minutes used, paused minutes, closed
+    days skipped), for the ticket page and the API."""
+    now = now or timezone.now()
+    snapshot = ticket.policy_snapshot or {}
+    if not snapshot:
+        return {}
+    calendar = calendar_as_calculation(
+        None if snapshot.get("calendar") == "24x7" else ticket.calendar
+    )
+    pauses = ticket_pauses(ticket)
+    result = {}
+    for key, minutes in (
+        ("first_response", snapshot["first_response_minutes"]),
+        ("resolution", snapshot["resolution_minutes"]),
+    ):
+        upto = now
+        if key == "first_response" and ticket.first_response_at:
+            upto = ticket.first_response_at
+        if key == "resolution" and ticket.resolved_at and not ticket.is_running:
+            upto = ticket.resolved_at
+        explanation = calculations.explain_due(
+            ticket.opened_at, minutes, calendar, pauses, now=upto
+        )
+        result[key] = {
+            "target_minutes": minutes,
+            "unit": "calendar" if calendar.always_open else "business",
+            "time_zone": calendar.time_zone,
+            "open_minutes_used": explanation.open_minutes_used,
+            "paused_minutes": explanation.paused_minutes,
+            "closed_days_skipped": [d.isoformat() for d in explanation.closed_days_skipped],
+            "computed_due": explanation.due,
+            "retargeted_at": ticket.sla_reset_at,
+        }
+    return result
+
+
+# --- metrics (DOMAIN.md §7.5) ---------------------------------------------------------------
+
+
+def _median(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return Decimal(statistics.median(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def sla_metrics_by_dealer(
+    *, start: datetime, end: datetime, dealer_ids: list[int] | None = None
+) -> dict[int, dict]:
+    """Per raising dealer, for tickets opened in ``[start, end)``: ``tickets_raised``,
+    ``resolved_within_target_share`` (share of the tickets whose outcome is known — resolved,
+    or unresolved past the resolution due time — that were resolved within target; None when
+    none), ``median_first_response_minutes`` and ``median_resolution_minutes`` (SLA minutes
+    on the ticket's calendar, pauses excluded; None when none)."""
+    now = timezone.now()
+    qs = Ticket.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    if dealer_ids is not None:
+        qs = qs.filter(dealer_id__in=list(dealer_ids))
+    rows = qs.values_list(
+        "dealer_id",
+        "resolved_within_target",
+        "resolution_due",
+        "first_response_sla_minutes",
+        "resolution_sla_minutes",
+        "status",
+    )
+    figures: dict[int, dict] = {}
+    for dealer_id, within, due, fr_minutes, res_minutes, status in rows:
+        item = figures.setdefault(dealer_id, {"n": 0, "known": 0, "met": 0, "fr": [], "res": []})
+        item["n"] += 1
+        resolved = status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+        if resolved and within is not None:
+            item["known"] += 1
+            item["met"] += 1 if within else 0
+        elif not resolved and due is not None and due <= now:
+            item["known"] += 1
+        if fr_minutes is not None:
+            item["fr"].append(fr_minutes)
+        if resolved and res_minutes is not None:
+            item["res"].append(res_minutes)
+    result = {}
+    for dealer_id in dealer_ids if dealer_ids is not None else figures:
+        item = figures.get(dealer_id, {"n": 0, "known": 0, "met": 0, "fr": [], "res": []})
+        share = None
+        if item["known"]:
+            share = (Decimal(item["met"]) / Decimal(item["known"])).quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP
+            )
+        result[dealer_id] = {
+            "tickets_raised": item["n"],
+            "resolved_within_target_share": share,
+            "median_first_response_minutes": _median(item["fr"]),
+            "median_resolution_minutes": _median(item["res"]),
+        }
+    return result
+
+
+def ticket_detail_queryset(who):
+    return ticket_list_visible_to(who).prefetch_related(
+        Prefetch("pauses", queryset=PauseInterval.objects.order_by("started_at"))
+    )
