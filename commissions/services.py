@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -120,6 +121,9 @@ class BatchRejected(Exception):
     def __init__(self, errors: list[dict]):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -439,8 +443,28 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
                     "id": line.pk,
                 }
             )
+        _after_commit_open_channel_conflicts(list(outcome.created_ids))
     outcome.items.sort(key=lambda item: item["index"])
     return outcome
+
+
+def _after_commit_open_channel_conflicts(sale_line_ids: list[int]) -> None:
+    """Once the lines are committed, open the channel-conflict tickets of lines shipped into
+    another dealer's exclusive territory (DOMAIN.md §2) on a worker. If the broker cannot
+    take the job, do it here: a conflict must not go unnoticed because Redis was down."""
+    from conflicts import services as conflict_services
+    from conflicts import tasks as conflict_tasks
+
+    def enqueue():
+        try:
+            conflict_tasks.open_channel_conflicts.delay(sale_line_ids)
+        except Exception:
+            logger.exception(
+                "commissions: could not queue channel-conflict detection; running it now"
+            )
+            conflict_services.channel_conflicts_open_for_sale_lines(sale_line_ids=sale_line_ids)
+
+    transaction.on_commit(enqueue)
 
 
 # --- statements ----------------------------------------------------------------------------

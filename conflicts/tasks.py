@@ -15,3 +15,12 @@ def escalate_tickets() -> dict:
         "skipped": outcome.skipped,
         "failed": len(outcome.failed),
     }
+
+
+@shared_task
+def open_channel_conflicts(sale_line_ids: list[int]) -> int:
+    """Open the channel-conflict tickets of newly reported sale lines (DOMAIN.md §2);
+    queued by sales ingestion after commit. Idempotent: a (line, territory) pair opens once."""
+    from conflicts.services import channel_conflicts_open_for_sale_lines
+
+    return channel_conflicts_open_for_sale_lines(sale_line_ids=sale_line_ids)
