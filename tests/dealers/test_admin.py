@@ -1,0 +1,154 @@
+"""Staff admin: every page renders; actions go through the services."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from dealers.models import Application, Dealer, Territory
+from tests.dealers.factories import submit_application
+from tests.factories import (
+    AgreementFactory,
+    DealerFactory,
+    ProductLineFactory,
+    TerritoryFactory,
+    region_tree,
+    tier,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def admin_client_(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+DEALER_MODELS = [m for m in admin.site._registry if m._meta.app_label == "dealers"]
+
+
+@pytest.mark.parametrize("model", DEALER_MODELS, ids=lambda m: m._meta.model_name)
+def test_changelists_render_with_search(admin_client_, model):
+    submit_application()
+    TerritoryFactory()
+    url = reverse(f"admin:dealers_{model._meta.model_name}_changelist")
+    assert admin_client_.get(url).status_code == 200
+    assert admin_client_.get(url, {"q": "CN"}).status_code == 200
+
+
+def test_application_change_page_shows_weighted_score(admin_client_):
+    app = submit_application()
+    url = reverse("admin:dealers_application_change", args=[app.pk])
+    response = admin_client_.post(
+        url,
+        {
+            "score_capital": 4,
+            "score_sales": 5,
+            "score_market": 3,
+            "score_service": 2,
+            "review_notes": "solid",
+            "dealer_code": "gz-new",
+            "rejection_reason": "",
+            "documents-TOTAL_FORMS": 1,
+            "documents-INITIAL_FORMS": 1,
+            "documents-MIN_NUM_FORMS": 0,
+            "documents-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    app.refresh_from_db()
+    assert (app.status, app.dealer_code, str(app.weighted_score)) == (
+        "under_review",
+        "GZ-NEW",
+        "3.70",
+    )
+    page = admin_client_.get(url).content.decode()
+    assert "3.70" in page
+
+
+def test_approve_action_creates_the_dealer(admin_client_):
+    tier("registered")
+    app = submit_application()
+    response = admin_client_.post(
+        reverse("admin:dealers_application_changelist"),
+        {"action": "approve", "_selected_action": [app.pk]},
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "approved"
+    assert Dealer.objects.filter(pk=app.dealer_id, status="active").exists()
+
+
+def test_reject_action_without_reason_reports_and_changes_nothing(admin_client_):
+    app = submit_application()
+    response = admin_client_.post(
+        reverse("admin:dealers_application_changelist"),
+        {"action": "reject", "_selected_action": [app.pk]},
+        follow=True,
+    )
+    assert "rejection needs a reason" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED
+
+
+def test_dealer_actions(admin_client_):
+    dealer = DealerFactory()
+    url = reverse("admin:dealers_dealer_changelist")
+    admin_client_.post(url, {"action": "suspend", "_selected_action": [dealer.pk]})
+    dealer.refresh_from_db()
+    assert dealer.status == "suspended"
+    admin_client_.post(url, {"action": "evaluate_tier_now", "_selected_action": [dealer.pk]})
+    assert dealer.tier_evaluations.count() == 1
+
+
+def test_agreement_activate_action(admin_client_):
+    agreement = AgreementFactory(status="draft")
+    admin_client_.post(
+        reverse("admin:dealers_agreement_changelist"),
+        {"action": "activate", "_selected_action": [agreement.pk]},
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+
+
+def test_territory_form_refuses_a_conflict_naming_the_grant(admin_client_):
+    tree = region_tree()
+    line = ProductLineFactory(code="PL-HOME")
+    held = TerritoryFactory(
+        region=tree["CN-GD"], product_line=line, exclusive=True, starts_on=datetime.date(2026, 1, 1)
+    )
+    other = DealerFactory()
+    response = admin_client_.post(
+        reverse("admin:dealers_territory_add"),
+        {
+            "dealer": other.pk,
+            "region": tree["CN-GD-SZ"].pk,
+            "product_line": line.pk,
+            "starts_on": "2026-03-01",
+            "ends_on": "",
+            "exclusive": "",
+        },
+    )
+    assert response.status_code == 200
+    assert f"territory #{held.pk}" in response.content.decode()
+    assert Territory.objects.count() == 1
+    response = admin_client_.post(
+        reverse("admin:dealers_territory_add"),
+        {
+            "dealer": other.pk,
+            "region": tree["CN-BJ"].pk,
+            "product_line": line.pk,
+            "starts_on": "2026-03-01",
+            "ends_on": "",
+            "exclusive": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Territory.objects.filter(dealer=other, exclusive=True).count() == 1
