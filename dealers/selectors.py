@@ -257,3 +257,10 @@ __all__ = [
     "region_channel_managers",
     "tier_progress",
 ]
+
+
+def dealers_past_transition(*, today: datetime.date):
+    """Terminating dealers whose transition period ended before ``today``."""
+    return Dealer.objects.filter(
+        status=Dealer.Status.TERMINATING, transition_ends_on__lt=today
+    ).order_by("pk")
