@@ -175,3 +175,11 @@ def test_login_with_password_reaches_the_profile(client, owner, dealer):
 
 def test_other_dealer_fixture_is_separate(dealer):
     assert DealerFactory().pk != dealer.pk
+
+
+@pytest.mark.parametrize(
+    "language,heading", [("zh-hans", "申请成为经销商"), ("zh-hant", "申請成為經銷商")]
+)
+def test_apply_form_is_translated(client, language, heading):
+    response = client.get("/apply/", HTTP_ACCEPT_LANGUAGE=language)
+    assert heading in response.content.decode()
