@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -96,24 +96,18 @@ class MembershipInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class TerritoryInline(ReadOnlyInline):
-    model = Territory
-    fields = ("product_line", "region", "starts_on", "ends_on", "exclusive")
-    readonly_fields = fields
-
-
-class AgreementInline(ReadOnlyInline):
-    model = Agreement
-    fields = ("number", "status", "starts_on", "ends_on", "signed_at")
-    readonly_fields = fields
-
-
-class TierChangeInline(ReadOnlyInline):
-    model = TierChange
-    fk_name = "dealer"
-    fields = ("changed_at", "from_tier", "to_tier", "reason", "changed_by")
-    readonly_fields = fields
-    show_change_link = False
+def _table(headers, rows):
+    """A small read-only HTML table for the dealer page (not an inline formset, so the
+    change form posts only the dealer and its memberships)."""
+    if not rows:
+        return "—"
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
+    )
+    return format_html('<table class="dealer-related"><tr>{}</tr>{}</table>', head, body)
 
 
 @admin.register(Dealer)
@@ -130,9 +124,48 @@ class DealerAdmin(SimpleHistoryAdmin):
         "notice_ends_on",
         "transition_ends_on",
         "created_at",
+        "agreements_table",
+        "territories_table",
+        "tier_changes_table",
     )
-    inlines = [MembershipInline, AgreementInline, TerritoryInline, TierChangeInline]
+    inlines = [MembershipInline]
     actions = ["suspend", "reinstate", "give_notice", "terminate", "evaluate_tier_now"]
+
+    @admin.display(description=_("agreements"))
+    def agreements_table(self, obj):
+        rows = [
+            (a.number, a.get_status_display(), a.starts_on, a.ends_on or "", a.signed_at or "")
+            for a in obj.agreements.all()
+        ]
+        return _table(
+            [_("number"), _("status"), _("effective from"), _("effective until"), _("signed")], rows
+        )
+
+    @admin.display(description=_("territories"))
+    def territories_table(self, obj):
+        rows = [
+            (
+                t.pk,
+                t.product_line.code,
+                t.region.code,
+                t.starts_on,
+                t.ends_on or "",
+                _("exclusive") if t.exclusive else "",
+            )
+            for t in obj.territories.select_related("product_line", "region")
+        ]
+        return _table(
+            ["#", _("product line"), _("region"), _("starts on"), _("ends on"), _("exclusive")],
+            rows,
+        )
+
+    @admin.display(description=_("tier changes"))
+    def tier_changes_table(self, obj):
+        rows = [
+            (c.changed_at.date(), c.from_tier.code, c.to_tier.code, c.reason)
+            for c in obj.tier_changes.select_related("from_tier", "to_tier")
+        ]
+        return _table([_("changed"), _("from"), _("to"), _("reason")], rows)
 
     def get_readonly_fields(self, request, obj=None):
         # The tier of a new dealer is chosen once; afterwards evaluations change it.
@@ -237,7 +270,7 @@ class TerritoryAdminForm(forms.ModelForm):
         if conflict is not None:
             raise ValidationError(
                 _("This grant conflicts with %(grant)s.")
-                % {"grant": services._describe_grant(conflict)},
+                % {"grant": services.territory_describe(conflict)},
                 code="territory_conflict",
             )
         return data
@@ -508,6 +541,42 @@ class CertificationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user", "dealer")
     list_select_related = ("user", "dealer", "program")
     date_hierarchy = "expires_on"
+
+    @admin.display(description=_("agreements"))
+    def agreements_table(self, obj):
+        rows = [
+            (a.number, a.get_status_display(), a.starts_on, a.ends_on or "", a.signed_at or "")
+            for a in obj.agreements.all()
+        ]
+        return _table(
+            [_("number"), _("status"), _("effective from"), _("effective until"), _("signed")], rows
+        )
+
+    @admin.display(description=_("territories"))
+    def territories_table(self, obj):
+        rows = [
+            (
+                t.pk,
+                t.product_line.code,
+                t.region.code,
+                t.starts_on,
+                t.ends_on or "",
+                _("exclusive") if t.exclusive else "",
+            )
+            for t in obj.territories.select_related("product_line", "region")
+        ]
+        return _table(
+            ["#", _("product line"), _("region"), _("starts on"), _("ends on"), _("exclusive")],
+            rows,
+        )
+
+    @admin.display(description=_("tier changes"))
+    def tier_changes_table(self, obj):
+        rows = [
+            (c.changed_at.date(), c.from_tier.code, c.to_tier.code, c.reason)
+            for c in obj.tier_changes.select_related("from_tier", "to_tier")
+        ]
+        return _table([_("changed"), _("from"), _("to"), _("reason")], rows)
 
     def get_readonly_fields(self, request, obj=None):
         return ("dealer", "expires_on") if obj is None else ()

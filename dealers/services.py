@@ -17,6 +17,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -61,7 +62,8 @@ def _lock_product_lines(*ids: int) -> None:
     list(ProductLine.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
 
 
-def _describe_grant(territory: Territory) -> str:
+def territory_describe(territory: Territory) -> str:
+    """A grant as the conflict error names it."""
     return _(
         "territory #%(pk)s (%(dealer)s · %(region)s · %(line)s, %(start)s – %(end)s, %(kind)s)"
     ) % {
@@ -87,7 +89,7 @@ def _check_territory(territory: Territory) -> None:
     ).first()
     if conflict is not None:
         raise ValidationError(
-            _("This grant conflicts with %(grant)s.") % {"grant": _describe_grant(conflict)},
+            _("This grant conflicts with %(grant)s.") % {"grant": territory_describe(conflict)},
             code="territory_conflict",
             params={"territory": conflict.pk},
         )
@@ -657,17 +659,12 @@ def dealer_terminate(*, dealer: Dealer, on_date: datetime.date | None = None) ->
         if agreement.ends_on is None or agreement.ends_on > on_date:
             agreement.ends_on = max(on_date, agreement.starts_on)
         agreement.save(update_fields=["status", "ends_on"])
-    open_grants = dealer.territories.filter(models_q_open_on(on_date)).order_by("pk")
+    open_grants = dealer.territories.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on_date))
+    open_grants = open_grants.order_by("pk")
     for territory in open_grants:
         territory_end(territory=territory, on_date=on_date)
     _set_status(dealer, Dealer.Status.TERMINATED)
     return dealer
-
-
-def models_q_open_on(on_date):
-    from django.db.models import Q
-
-    return Q(ends_on__isnull=True) | Q(ends_on__gt=on_date)
 
 
 @transaction.atomic

@@ -152,3 +152,16 @@ def test_territory_form_refuses_a_conflict_naming_the_grant(admin_client_):
     )
     assert response.status_code == 302
     assert Territory.objects.filter(dealer=other, exclusive=True).count() == 1
+
+
+def test_dealer_change_page_shows_agreements_territories_and_tier_changes(admin_client_):
+    dealer = DealerFactory()
+    AgreementFactory(dealer=dealer, number="AG-ADMIN-1")
+    TerritoryFactory(dealer=dealer, product_line=ProductLineFactory(code="PL-ADM"))
+    from dealers import services
+
+    services.tier_set(dealer=dealer, tier=tier("junior"), reason="Onboarding bonus tier")
+    page = admin_client_.get(reverse("admin:dealers_dealer_change", args=[dealer.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "AG-ADMIN-1" in content and "PL-ADM" in content and "Onboarding bonus tier" in content
