@@ -362,6 +362,39 @@ class ApplicationDocumentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(admin.ModelAdmin):
+    list_display = ("application", "kind", "original_name", "content_type", "size", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("application__number", "application__company_name", "original_name")
+    list_select_related = ("application",)
+    readonly_fields = (
+        "application",
+        "kind",
+        "download",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_at",
+    )
+    exclude = ("file",)
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("dealers:application_document", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = (

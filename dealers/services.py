@@ -108,6 +108,10 @@ def territory_grant(
     """Grant ``dealer`` the right to sell ``product_line`` in ``region``. Raises
     ValidationError (code ``territory_conflict``, naming the grant) when it would conflict
     with another grant (§2); safe under concurrent grants of the same product line."""
+    if dealer.status == Dealer.Status.TERMINATED:
+        raise ValidationError(
+            {"dealer": ValidationError(_("The dealer is terminated."), code="dealer_terminated")}
+        )
     _lock_product_lines(product_line.pk)
     territory = Territory(
         dealer=dealer,
@@ -230,6 +234,7 @@ def application_submit(
     ``documents`` are (kind, uploaded file); a business licence is required. Raises
     ValidationError: invalid fields, a credit code in use, a bad document."""
     regions, product_lines, documents = list(regions), list(product_lines), list(documents)
+    data = {**data, "credit_code": (data.get("credit_code") or "").strip().upper()}
     application = Application(
         number=_new_application_number(),
         submitted_from=submitted_from,
@@ -380,7 +385,14 @@ def _set_password_path(user: User) -> str:
 
 
 def _user_invite(
-    *, dealer: Dealer, email: str, first_name: str, last_name: str, role: str, invited_by=None
+    *,
+    dealer: Dealer,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    invited_by=None,
+    language: str = "",
 ) -> User:
     """A new dealer user without a password, and an invitation e-mail with a link to set
     one (Django's password-reset confirmation view)."""
@@ -398,7 +410,15 @@ def _user_invite(
                 )
             }
         )
-    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if language not in {code for code, _label in settings.LANGUAGES}:
+        language = ""
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=language,
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
@@ -484,6 +504,7 @@ def application_approve(
         last_name=last[:150],
         role=DealerMembership.Role.OWNER,
         invited_by=by,
+        language=application.language,
     )
     application.status = Application.Status.APPROVED
     application.dealer = dealer

@@ -165,3 +165,31 @@ def test_dealer_change_page_shows_agreements_territories_and_tier_changes(admin_
     content = page.content.decode()
     assert page.status_code == 200
     assert "AG-ADMIN-1" in content and "PL-ADM" in content and "Onboarding bonus tier" in content
+
+
+@pytest.mark.parametrize("model", DEALER_MODELS, ids=lambda m: m._meta.model_name)
+def test_add_and_change_pages_render(admin_client_, model):
+    submit_application()
+    TerritoryFactory()
+    response = admin_client_.get(reverse(f"admin:dealers_{model._meta.model_name}_add"))
+    assert response.status_code in (200, 403)
+    obj = model.objects.first()
+    if obj is not None:
+        url = reverse(f"admin:dealers_{model._meta.model_name}_change", args=[obj.pk])
+        assert admin_client_.get(url).status_code == 200
+
+
+def test_no_territory_for_a_terminated_dealer():
+    from django.core.exceptions import ValidationError
+
+    from dealers import services
+
+    dealer = DealerFactory(status=Dealer.Status.TERMINATED)
+    with pytest.raises(ValidationError) as exc:
+        services.territory_grant(
+            dealer=dealer,
+            region=region_tree()["CN-GD"],
+            product_line=ProductLineFactory(),
+            starts_on=datetime.date(2026, 1, 1),
+        )
+    assert exc.value.error_dict["dealer"][0].code == "dealer_terminated"

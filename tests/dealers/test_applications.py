@@ -268,3 +268,15 @@ def test_only_staff_download_documents(client, staff):
 
 def test_membership_role_owner_constant():
     assert DealerMembership.Role.OWNER == "owner"
+
+
+def test_invitation_is_in_the_applicants_language(staff, django_capture_on_commit_callbacks):
+    tier("registered")
+    app = submit_application()
+    Application.objects.filter(pk=app.pk).update(language="zh-hans")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        dealer = services.application_approve(application=app, by=staff)
+    owner = dealer.memberships.get().user
+    assert owner.preferred_language == "zh-hans"
+    assert "设置密码" in mail.outbox[0].body
