@@ -86,6 +86,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 @staff_member_required
 def application_document(request, pk):
     """A document of an application, for staff only (never served from public media)."""
+    if not request.user.has_perm("dealers.view_application"):
+        raise Http404
     document = get_object_or_404(ApplicationDocument.objects.visible_to(request), pk=pk)
     response = FileResponse(
         document.file.open("rb"), content_type=document.content_type, as_attachment=False

@@ -14,7 +14,6 @@ from tests.factories import (
     AgreementFactory,
     DealerFactory,
     DealerUserFactory,
-    ProductLineFactory,
     TerritoryFactory,
 )
 
@@ -106,14 +105,30 @@ class TestStates:
             exclusive=True,
         )
 
-    def test_suspended_dealer_api_write_is_refused_with_a_clear_code(self, dealer_client, dealer):
+    def test_suspended_dealer_is_refused_by_the_api_permission(self, dealer):
+        from rest_framework.test import APIRequestFactory
+
+        from portal.api.permissions import DealerReadOnly, PortalPermission
+        from tests.factories import ApiKeyFactory
+
         services.dealer_suspend(dealer=dealer)
-        line = ProductLineFactory()
-        response = dealer_client.patch(
-            f"/api/v1/dealers/{dealer.code}/", {"name": "x"}, format="json"
-        )
-        assert response.status_code == 403
-        assert line  # nothing else to check: dealers are not dealer-writable at all
+        dealer.refresh_from_db()
+        _key, secret = ApiKeyFactory.issue(dealer=dealer)
+
+        class DealerWritableView:
+            dealer_writable = True
+            kwargs = {}
+
+        request = APIRequestFactory().post("/x/", HTTP_AUTHORIZATION=f"Api-Key {secret}")
+        from rest_framework.request import Request
+
+        from portal.api.authentication import ApiKeyAuthentication
+
+        drf_request = Request(request, authenticators=[ApiKeyAuthentication()])
+        drf_request.user  # authenticate
+        with pytest.raises(DealerReadOnly) as exc:
+            PortalPermission().has_permission(drf_request, DealerWritableView())
+        assert exc.value.default_code == "dealer_read_only"
 
 
 class TestAgreements:

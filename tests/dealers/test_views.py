@@ -183,3 +183,28 @@ def test_other_dealer_fixture_is_separate(dealer):
 def test_apply_form_is_translated(client, language, heading):
     response = client.get("/apply/", HTTP_ACCEPT_LANGUAGE=language)
     assert heading in response.content.decode()
+
+
+def test_agreement_and_tier_pages_are_query_bounded(
+    owner_client, dealer, django_assert_max_num_queries
+):
+    for i in range(6):
+        AgreementFactory(dealer=dealer, status="ended", number=f"AG-OLD-{i}")
+    for code in ("junior", "senior", "registered", "junior", "senior", "expert"):
+        services.tier_set(dealer=dealer, tier=tier(code), reason=f"to {code}")
+    with django_assert_max_num_queries(14):
+        response = owner_client.get(reverse("dealers:agreement"))
+    assert response.content.decode().count("AG-OLD-") >= 6
+    with django_assert_max_num_queries(16):
+        response = owner_client.get(reverse("dealers:tier"))
+    assert response.content.decode().count("to senior") == 2
+
+
+def test_staff_without_permission_cannot_download_documents(client, settings, tmp_path):
+    from tests.dealers.factories import submit_application
+
+    settings.MEDIA_ROOT = tmp_path
+    doc = submit_application().documents.get()
+    client.force_login(StaffUserFactory(username="nobody-special"))
+    response = client.get(reverse("dealers:application_document", args=[doc.pk]))
+    assert response.status_code == 404
