@@ -248,3 +248,26 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
     last_day = (next_month - datetime.timedelta(days=1)).day
     return datetime.date(year, month, min(day.day, last_day))
+
+
+def grants_conflict(
+    a_region: str,
+    a_start: datetime.date,
+    a_end: datetime.date | None,
+    a_exclusive: bool,
+    b_region: str,
+    b_start: datetime.date,
+    b_end: datetime.date | None,
+    b_exclusive: bool,
+) -> bool:
+    """DOMAIN.md §2 for two grants of the same product line, by region code: regions nest
+    (equal, or one an ancestor of the other), dates meet (ends inclusive, None = open) and
+    at least one is exclusive. The database query in ``selectors.territory_conflicts`` is
+    tested against this."""
+
+    def nests(x: str, y: str) -> bool:
+        return x == y or y.startswith(x + "-")
+
+    regions = nests(a_region, b_region) or nests(b_region, a_region)
+    dates = (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
+    return regions and dates and (a_exclusive or b_exclusive)

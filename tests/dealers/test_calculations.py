@@ -151,3 +151,26 @@ def test_add_months_clamps_to_month_end():
     assert calc.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
     assert calc.add_months(datetime.date(2026, 11, 15), 24) == datetime.date(2028, 11, 15)
     assert calc.add_months(datetime.date(2027, 12, 31), 2) == datetime.date(2028, 2, 29)
+
+
+def test_grants_conflict_rule():
+    d = datetime.date
+    assert calc.grants_conflict(
+        "CN-GD", d(2026, 1, 1), None, True, "CN-GD-SZ", d(2030, 1, 1), None, False
+    )
+    assert not calc.grants_conflict(
+        "CN-GD", d(2026, 1, 1), None, False, "CN-GD-SZ", d(2026, 1, 1), None, False
+    )
+    assert not calc.grants_conflict(
+        "CN-GD-SZ", d(2026, 1, 1), None, True, "CN-GD-GZ", d(2026, 1, 1), None, True
+    )
+    # CN-G is not an ancestor of CN-GD (codes nest on hyphens, not prefixes)
+    assert not calc.grants_conflict(
+        "CN-G", d(2026, 1, 1), None, True, "CN-GD", d(2026, 1, 1), None, True
+    )
+    assert calc.grants_conflict(
+        "CN", d(2026, 1, 1), d(2026, 6, 30), True, "CN-BJ", d(2026, 6, 30), None, False
+    )
+    assert not calc.grants_conflict(
+        "CN", d(2026, 1, 1), d(2026, 6, 29), True, "CN-BJ", d(2026, 6, 30), None, False
+    )
