@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -300,6 +301,19 @@ class TerritoryAdmin(SimpleHistoryAdmin):
         else:
             saved = services.territory_grant(**values)
         obj.pk = saved.pk
+
+    actions = ["end_today"]
+
+    @admin.action(description=_("End the selected grants today"), permissions=["change"])
+    def end_today(self, request, queryset):
+        today = timezone.localdate()
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda t: services.territory_end(territory=t, on_date=today),
+            _("%(count)s grant(s) ended."),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # end a grant instead: history must stay

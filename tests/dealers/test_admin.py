@@ -193,3 +193,15 @@ def test_no_territory_for_a_terminated_dealer():
             starts_on=datetime.date(2026, 1, 1),
         )
     assert exc.value.error_dict["dealer"][0].code == "dealer_terminated"
+
+
+def test_end_today_action_ends_grants(admin_client_):
+    from django.utils import timezone
+
+    grant = TerritoryFactory(starts_on=datetime.date(2025, 1, 1))
+    admin_client_.post(
+        reverse("admin:dealers_territory_changelist"),
+        {"action": "end_today", "_selected_action": [grant.pk]},
+    )
+    grant.refresh_from_db()
+    assert grant.ends_on == timezone.localdate()
