@@ -1,6 +1,7 @@
 import django_filters
+from django.db.models import Q
 
-from dealers.models import Dealer, Region
+from dealers.models import Agreement, Application, Certification, Dealer, Region, Territory
 
 
 class RegionFilterSet(django_filters.FilterSet):
@@ -28,3 +29,49 @@ class DealerFilterSet(django_filters.FilterSet):
         return queryset.filter(region__code=value) | queryset.filter(
             region__code__startswith=value + "-"
         )
+
+
+class TerritoryFilterSet(django_filters.FilterSet):
+    dealer = django_filters.CharFilter(field_name="dealer__code")
+    product_line = django_filters.CharFilter(field_name="product_line__code")
+    region = django_filters.CharFilter(field_name="region__code")
+    active_on = django_filters.DateFilter(method="filter_active_on", label="active on (date)")
+
+    class Meta:
+        model = Territory
+        fields = ["dealer", "product_line", "region", "exclusive"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(starts_on__lte=value).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=value)
+        )
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    dealer = django_filters.CharFilter(field_name="dealer__code")
+
+    class Meta:
+        model = Agreement
+        fields = ["dealer", "status"]
+
+
+class CertificationFilterSet(django_filters.FilterSet):
+    dealer = django_filters.CharFilter(field_name="dealer__code")
+    program = django_filters.CharFilter(field_name="program__code")
+    user = django_filters.CharFilter(field_name="user__username")
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label="valid on (date)")
+
+    class Meta:
+        model = Certification
+        fields = ["dealer", "program", "user"]
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(passed_on__lte=value, expires_on__gte=value)
+
+
+class ApplicationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="company_name", lookup_expr="icontains")
+
+    class Meta:
+        model = Application
+        fields = ["status", "credit_code"]

@@ -397,3 +397,29 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.number
+
+
+# Further models live in their own modules; importing them here registers them.
+from dealers.application_models import Application, ApplicationDocument  # noqa: E402
+from dealers.certification_models import (  # noqa: E402
+    Certification,
+    CertificationProgram,
+    TierChange,
+    TierEvaluation,
+)
+
+__all__ = [
+    "Agreement",
+    "Application",
+    "ApplicationDocument",
+    "Certification",
+    "CertificationProgram",
+    "Dealer",
+    "DealerMembership",
+    "ProductLine",
+    "Region",
+    "Territory",
+    "Tier",
+    "TierChange",
+    "TierEvaluation",
+]

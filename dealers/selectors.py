@@ -1,6 +1,26 @@
 """Reads of dealer data."""
 
-from dealers.models import Dealer
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+
+from dealers import calculations
+from dealers.models import (
+    Agreement,
+    Certification,
+    Dealer,
+    DealerMembership,
+    Territory,
+    Tier,
+    TierEvaluation,
+)
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
@@ -14,8 +34,6 @@ def dealer_can_write(dealer: Dealer | None) -> bool:
     if dealer.status == Dealer.Status.ACTIVE:
         return True
     if dealer.status == Dealer.Status.TERMINATING:
-        from django.utils import timezone
-
         return dealer.notice_ends_on is None or timezone.localdate() <= dealer.notice_ends_on
     return False
 
@@ -39,3 +57,210 @@ def region_channel_managers(region):
         if ids:
             return list(User.objects.filter(pk__in=ids))
     return []
+
+
+# --- Territories ------------------------------------------------------------------------
+def exclusive_territories_covering(
+    *, region, product_line_id: int, on_date: datetime.date, exclude_dealer_id: int | None = None
+):
+    """Exclusive grants of the product line whose region is ``region`` or one of its
+    ancestors, active on ``on_date`` (DOMAIN.md §2: a sale shipped there is protected)."""
+    qs = Territory.objects.filter(
+        exclusive=True,
+        product_line_id=product_line_id,
+        region__code__in=region.ancestors_and_self_codes(),
+        starts_on__lte=on_date,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on_date))
+    if exclude_dealer_id is not None:
+        qs = qs.exclude(dealer_id=exclude_dealer_id)
+    return qs.select_related("dealer", "region", "product_line")
+
+
+def territory_conflicts(
+    *,
+    region,
+    product_line_id: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    exclusive: bool,
+    exclude_pk: int | None = None,
+):
+    """Grants that would conflict with the given one (DOMAIN.md §2): same product line,
+    nesting regions, meeting dates, and at least one of the two exclusive."""
+    qs = Territory.objects.overlapping(
+        region=region, product_line_id=product_line_id, starts_on=starts_on, ends_on=ends_on
+    )
+    if not exclusive:
+        qs = qs.filter(exclusive=True)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("dealer", "region", "product_line").order_by("pk")
+
+
+def territory_list_visible_to(who):
+    return Territory.objects.visible_to(who).select_related("dealer", "region", "product_line")
+
+
+# --- Agreements -------------------------------------------------------------------------
+def dealer_current_agreement(*, dealer: Dealer) -> Agreement | None:
+    """The active (or terminating) agreement, else the newest draft."""
+    agreements = list(dealer.agreements.order_by("-starts_on", "-pk"))
+    for status in (Agreement.Status.ACTIVE, Agreement.Status.TERMINATING, Agreement.Status.DRAFT):
+        for agreement in agreements:
+            if agreement.status == status:
+                return agreement
+    return agreements[0] if agreements else None
+
+
+# --- Members ----------------------------------------------------------------------------
+def dealer_members(*, dealer: Dealer):
+    return (
+        DealerMembership.objects.filter(dealer=dealer, user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "user__username")
+    )
+
+
+# --- Certifications and tiers -----------------------------------------------------------
+def _valid_certifications(*, dealer: Dealer, on_date: datetime.date):
+    # Only users still working for the dealer count.
+    return Certification.objects.filter(
+        dealer=dealer,
+        passed_on__lte=on_date,
+        expires_on__gte=on_date,
+        user__is_active=True,
+        user__membership__dealer=dealer,
+    )
+
+
+def certified_user_count(*, dealer: Dealer, on_date: datetime.date, min_rank: int) -> int:
+    """Dealer users holding a valid (unexpired on ``on_date``) certification at level
+    rank ≥ ``min_rank``."""
+    return (
+        _valid_certifications(dealer=dealer, on_date=on_date)
+        .filter(program__level__rank__gte=min_rank)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
+def certified_users_by_rank(*, dealer: Dealer, on_date: datetime.date) -> dict[int, int]:
+    """{tier rank: users with a valid certification at that rank or above}, one query."""
+    best = (
+        _valid_certifications(dealer=dealer, on_date=on_date)
+        .values("user_id")
+        .annotate(rank=Max("program__level__rank"))
+    )
+    ranks = [row["rank"] for row in best]
+    tier_ranks = Tier.objects.values_list("rank", flat=True)
+    return {r: sum(1 for x in ranks if x >= r) for r in tier_ranks}
+
+
+def tier_requirements() -> list[calculations.TierRequirements]:
+    return [
+        calculations.TierRequirements(
+            code=t.code,
+            rank=t.rank,
+            min_certified_users=t.min_certified_users,
+            min_trailing_sales=t.min_trailing_sales,
+            min_score=t.min_score,
+        )
+        for t in Tier.objects.order_by("rank")
+    ]
+
+
+def _manufacturer_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time.min, tzinfo=ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    )
+
+
+def dealer_trailing_sales(*, dealer: Dealer, period: str) -> Decimal:
+    """Net sales of the four quarters ending with ``period`` (months in the manufacturer's
+    time zone), from the reported sale lines, returns included."""
+    from commissions.models import SaleLine
+
+    start, end = calculations.trailing_four_quarters(period)
+    total = SaleLine.objects.filter(
+        dealer=dealer,
+        sold_at__gte=_manufacturer_midnight(start),
+        sold_at__lt=_manufacturer_midnight(end),
+    ).aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def last_completed_period(today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate(timezone=ZoneInfo(settings.MANUFACTURER_TIME_ZONE))
+    return calculations.previous_period(calculations.period_of(today))
+
+
+def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> dict:
+    """Where the dealer stands: its tier, the next tier and, per requirement of the next
+    tier, what is required, what the dealer has and what is missing.
+
+    Sales and score are those of the latest evaluation (sales: the trailing four quarters
+    up to the last completed one when never evaluated)."""
+    on_date = on_date or timezone.localdate()
+    tiers = list(Tier.objects.order_by("rank"))
+    current = next(t for t in tiers if t.pk == dealer.tier_id)
+    following = [t for t in tiers if t.rank > current.rank]
+    latest = (
+        TierEvaluation.objects.filter(dealer=dealer)
+        .order_by("-period")
+        .only("period", "trailing_sales", "score")
+    ).first()
+    if latest is not None:
+        trailing_sales, score, period = latest.trailing_sales, latest.score, latest.period
+    else:
+        period = last_completed_period(on_date)
+        trailing_sales, score = dealer_trailing_sales(dealer=dealer, period=period), None
+    figures = calculations.TierFigures(
+        certified_users_by_rank=certified_users_by_rank(dealer=dealer, on_date=on_date),
+        trailing_sales=trailing_sales,
+        score=score,
+    )
+    result = {
+        "tier": current,
+        "next_tier": following[0] if following else None,
+        "period": period,
+        "figures": figures,
+        "requirements": [],
+        "missing": [],
+    }
+    if following:
+        nxt = following[0]
+        checks = calculations.tier_requirement_checks(
+            calculations.TierRequirements(
+                nxt.code, nxt.rank, nxt.min_certified_users, nxt.min_trailing_sales, nxt.min_score
+            ),
+            figures,
+        )
+        result["requirements"] = checks
+        result["missing"] = [c for c in checks if not c.met]
+    return result
+
+
+def tier_history(*, dealer: Dealer):
+    return dealer.tier_changes.select_related("from_tier", "to_tier").order_by("-changed_at")
+
+
+def certification_list_visible_to(who):
+    return Certification.objects.visible_to(who).select_related("dealer", "user", "program__level")
+
+
+__all__ = [
+    "certified_user_count",
+    "dealer_can_write",
+    "exclusive_territories_covering",
+    "models",
+    "region_channel_managers",
+    "tier_progress",
+]
+
+
+def dealers_past_transition(*, today: datetime.date):
+    """Terminating dealers whose transition period ended before ``today``."""
+    return Dealer.objects.filter(
+        status=Dealer.Status.TERMINATING, transition_ends_on__lt=today
+    ).order_by("pk")

@@ -23,7 +23,7 @@ class TestRegionsAPI(APIResourceTests):
 
     def create_payload(self, dealer):
         region_tree()
-        return {"code": "CN-GD-FS", "name": "Foshan", "kind": "city", "parent": "CN-GD"}
+        return {"code": "CN-GD-ST", "name": "Shantou", "kind": "city", "parent": "CN-GD"}
 
     def update_payload(self, obj):
         return {"name": "Renamed"}

@@ -1,0 +1,207 @@
+"""Staff admin: every page renders; actions go through the services."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from dealers.models import Application, Dealer, Territory
+from tests.dealers.factories import submit_application
+from tests.factories import (
+    AgreementFactory,
+    DealerFactory,
+    ProductLineFactory,
+    TerritoryFactory,
+    region_tree,
+    tier,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def admin_client_(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+DEALER_MODELS = [m for m in admin.site._registry if m._meta.app_label == "dealers"]
+
+
+@pytest.mark.parametrize("model", DEALER_MODELS, ids=lambda m: m._meta.model_name)
+def test_changelists_render_with_search(admin_client_, model):
+    submit_application()
+    TerritoryFactory()
+    url = reverse(f"admin:dealers_{model._meta.model_name}_changelist")
+    assert admin_client_.get(url).status_code == 200
+    assert admin_client_.get(url, {"q": "CN"}).status_code == 200
+
+
+def test_application_change_page_shows_weighted_score(admin_client_):
+    app = submit_application()
+    url = reverse("admin:dealers_application_change", args=[app.pk])
+    response = admin_client_.post(
+        url,
+        {
+            "score_capital": 4,
+            "score_sales": 5,
+            "score_market": 3,
+            "score_service": 2,
+            "review_notes": "solid",
+            "dealer_code": "gz-new",
+            "rejection_reason": "",
+            "documents-TOTAL_FORMS": 1,
+            "documents-INITIAL_FORMS": 1,
+            "documents-MIN_NUM_FORMS": 0,
+            "documents-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    app.refresh_from_db()
+    assert (app.status, app.dealer_code, str(app.weighted_score)) == (
+        "under_review",
+        "GZ-NEW",
+        "3.70",
+    )
+    page = admin_client_.get(url).content.decode()
+    assert "3.70" in page
+
+
+def test_approve_action_creates_the_dealer(admin_client_):
+    tier("registered")
+    app = submit_application()
+    response = admin_client_.post(
+        reverse("admin:dealers_application_changelist"),
+        {"action": "approve", "_selected_action": [app.pk]},
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "approved"
+    assert Dealer.objects.filter(pk=app.dealer_id, status="active").exists()
+
+
+def test_reject_action_without_reason_reports_and_changes_nothing(admin_client_):
+    app = submit_application()
+    response = admin_client_.post(
+        reverse("admin:dealers_application_changelist"),
+        {"action": "reject", "_selected_action": [app.pk]},
+        follow=True,
+    )
+    assert "rejection needs a reason" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED
+
+
+def test_dealer_actions(admin_client_):
+    dealer = DealerFactory()
+    url = reverse("admin:dealers_dealer_changelist")
+    admin_client_.post(url, {"action": "suspend", "_selected_action": [dealer.pk]})
+    dealer.refresh_from_db()
+    assert dealer.status == "suspended"
+    admin_client_.post(url, {"action": "evaluate_tier_now", "_selected_action": [dealer.pk]})
+    assert dealer.tier_evaluations.count() == 1
+
+
+def test_agreement_activate_action(admin_client_):
+    agreement = AgreementFactory(status="draft")
+    admin_client_.post(
+        reverse("admin:dealers_agreement_changelist"),
+        {"action": "activate", "_selected_action": [agreement.pk]},
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == "active"
+
+
+def test_territory_form_refuses_a_conflict_naming_the_grant(admin_client_):
+    tree = region_tree()
+    line = ProductLineFactory(code="PL-HOME")
+    held = TerritoryFactory(
+        region=tree["CN-GD"], product_line=line, exclusive=True, starts_on=datetime.date(2026, 1, 1)
+    )
+    other = DealerFactory()
+    response = admin_client_.post(
+        reverse("admin:dealers_territory_add"),
+        {
+            "dealer": other.pk,
+            "region": tree["CN-GD-SZ"].pk,
+            "product_line": line.pk,
+            "starts_on": "2026-03-01",
+            "ends_on": "",
+            "exclusive": "",
+        },
+    )
+    assert response.status_code == 200
+    assert f"territory #{held.pk}" in response.content.decode()
+    assert Territory.objects.count() == 1
+    response = admin_client_.post(
+        reverse("admin:dealers_territory_add"),
+        {
+            "dealer": other.pk,
+            "region": tree["CN-BJ"].pk,
+            "product_line": line.pk,
+            "starts_on": "2026-03-01",
+            "ends_on": "",
+            "exclusive": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Territory.objects.filter(dealer=other, exclusive=True).count() == 1
+
+
+def test_dealer_change_page_shows_agreements_territories_and_tier_changes(admin_client_):
+    dealer = DealerFactory()
+    AgreementFactory(dealer=dealer, number="AG-ADMIN-1")
+    TerritoryFactory(dealer=dealer, product_line=ProductLineFactory(code="PL-ADM"))
+    from dealers import services
+
+    services.tier_set(dealer=dealer, tier=tier("junior"), reason="Onboarding bonus tier")
+    page = admin_client_.get(reverse("admin:dealers_dealer_change", args=[dealer.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "AG-ADMIN-1" in content and "PL-ADM" in content and "Onboarding bonus tier" in content
+
+
+@pytest.mark.parametrize("model", DEALER_MODELS, ids=lambda m: m._meta.model_name)
+def test_add_and_change_pages_render(admin_client_, model):
+    submit_application()
+    TerritoryFactory()
+    response = admin_client_.get(reverse(f"admin:dealers_{model._meta.model_name}_add"))
+    assert response.status_code in (200, 403)
+    obj = model.objects.first()
+    if obj is not None:
+        url = reverse(f"admin:dealers_{model._meta.model_name}_change", args=[obj.pk])
+        assert admin_client_.get(url).status_code == 200
+
+
+def test_no_territory_for_a_terminated_dealer():
+    from django.core.exceptions import ValidationError
+
+    from dealers import services
+
+    dealer = DealerFactory(status=Dealer.Status.TERMINATED)
+    with pytest.raises(ValidationError) as exc:
+        services.territory_grant(
+            dealer=dealer,
+            region=region_tree()["CN-GD"],
+            product_line=ProductLineFactory(),
+            starts_on=datetime.date(2026, 1, 1),
+        )
+    assert exc.value.error_dict["dealer"][0].code == "dealer_terminated"
+
+
+def test_end_today_action_ends_grants(admin_client_):
+    from django.utils import timezone
+
+    grant = TerritoryFactory(starts_on=datetime.date(2025, 1, 1))
+    admin_client_.post(
+        reverse("admin:dealers_territory_changelist"),
+        {"action": "end_today", "_selected_action": [grant.pk]},
+    )
+    grant.refresh_from_db()
+    assert grant.ends_on == timezone.localdate()
