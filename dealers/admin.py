@@ -45,3 +45,6 @@ class DealerAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("region", "support_contact")
     list_select_related = ("tier", "region")
     inlines = [MembershipInline]
+
+
+from dealers import review_admin  # noqa: E402,F401  quarterly reviews (together)

@@ -397,3 +397,6 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.number
+
+
+from dealers.review_models import QuarterlyReview, ReviewWeights  # noqa: E402,F401  quarterly reviews (together)
