@@ -107,6 +107,8 @@ class QuarterlyReviewAdmin(SimpleHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         actor = actor_from(request)
         review = form.instance
+        # What the admin's change message reads (we save through services, not the formset).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for item_form in formset.forms:
             if not item_form.has_changed() or item_form in formset.deleted_forms:
                 continue
@@ -114,13 +116,13 @@ class QuarterlyReviewAdmin(SimpleHistoryAdmin):
             data["description"] = data.get("description") or ""
             if item_form.instance.pk is None:
                 data.pop("status")
-                action_item_create(actor=actor, review=review, **data)
+                formset.new_objects.append(action_item_create(actor=actor, review=review, **data))
             else:
-                action_item_update(
-                    actor=actor,
-                    item=item_form.instance,
-                    **{f: data[f] for f in item_form.changed_data if f in data},
+                changed = [f for f in item_form.changed_data if f in data]
+                item = action_item_update(
+                    actor=actor, item=item_form.instance, **{f: data[f] for f in changed}
                 )
+                formset.changed_objects.append((item, changed))
 
     def response_change(self, request, obj):
         if "_finalise" in request.POST:
