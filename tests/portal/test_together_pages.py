@@ -330,3 +330,20 @@ def test_quarterly_task_runs_only_on_a_quarters_first_local_day(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 3, 31, 18, 0, tzinfo=dt.UTC))
     tasks.quarterly_reviews()
     assert calls == [{"quarter": "2027Q1"}]
+
+
+def test_channel_managers_may_run_the_review_workflow():
+    from django.contrib.auth.models import Group
+
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name="channel_manager").permissions.select_related(
+            "content_type"
+        )
+    }
+    assert {
+        "portal.add_meeting",
+        "portal.publish_announcement",
+        "dealers.change_quarterlyreview",
+        "dealers.finalise_quarterlyreview",
+    } <= perms
