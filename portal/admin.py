@@ -6,6 +6,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.access import actor_from
+from portal.jobs import job_rerun
 from portal.models import (
     ActionItem,
     Announcement,
@@ -88,6 +89,22 @@ class JobRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("errors"))
     def error_count(self, obj):
         return len(obj.errors or [])
+
+    actions = ["rerun"]
+
+    @admin.action(description=_("Re-run the selected failed runs"))
+    def rerun(self, request, queryset):
+        queued = sum(job_rerun(run=run) for run in queryset.order_by("pk"))
+        skipped = queryset.count() - queued
+        self.message_user(
+            request,
+            _(
+                "%(queued)d runs queued again; %(skipped)d skipped (not failed, dry runs, or jobs "
+                "without a re-run task)."
+            )
+            % {"queued": queued, "skipped": skipped},
+            messages.SUCCESS if queued else messages.WARNING,
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Reload every few seconds while a job runs, so that its progress moves.

@@ -111,7 +111,8 @@ def announcement_detail(request, pk):
         ),
         pk=pk,
     )
-    if announcement.is_published:
+    if announcement.is_published and actor_from(request).is_dealer:
+        # Receipts track the audience (dealers' users); staff previews are not counted.
         services.announcement_mark_read(announcement=announcement, user=request.user)
     receipts = None
     if actor_from(request).manufacturer:

@@ -28,7 +28,7 @@ def action_item_reminders(days_before: int = 3) -> int:
 
 
 @shared_task
-def quarterly_reviews(quarter: str | None = None) -> dict:
+def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> dict:
     """Quarterly reviews, tier evaluation and bonuses of the quarter that just ended.
 
     Beat fires it at 02:00 manufacturer time on a quarter's first day (see
@@ -46,4 +46,9 @@ def quarterly_reviews(quarter: str | None = None) -> dict:
         if local.day != 1 or local.month not in QUARTER_FIRST_MONTHS:
             return {"skipped": 1}
         quarter = previous_quarter()
-    return quarterly_run(quarter=quarter)
+    dealer_obj = None
+    if dealer:
+        from dealers.models import Dealer
+
+        dealer_obj = Dealer.objects.get(code=dealer)
+    return quarterly_run(quarter=quarter, dealer=dealer_obj)

@@ -329,7 +329,7 @@ def test_quarterly_task_runs_only_on_a_quarters_first_local_day(monkeypatch):
     assert tasks.quarterly_reviews() == {"skipped": 1}
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 3, 31, 18, 0, tzinfo=dt.UTC))
     tasks.quarterly_reviews()
-    assert calls == [{"quarter": "2027Q1"}]
+    assert calls == [{"quarter": "2027Q1", "dealer": None}]
 
 
 def test_channel_managers_may_run_the_review_workflow():
@@ -347,3 +347,41 @@ def test_channel_managers_may_run_the_review_workflow():
         "dealers.change_quarterlyreview",
         "dealers.finalise_quarterlyreview",
     } <= perms
+
+
+def test_failed_runs_can_be_queued_again_from_the_admin(
+    client, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, kwargs: sent.append((name, kwargs)))
+    failed = JobRun.objects.create(
+        job="quarterly_reviews",
+        params={"quarter": "2026Q4", "dealer": None},
+        started_by="x",
+        status="failed",
+    )
+    done = JobRun.objects.create(
+        job="quarterly_reviews", params={}, started_by="x", status="succeeded"
+    )
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:portal_jobrun_changelist"),
+            {"action": "rerun", "_selected_action": [failed.pk, done.pk]},
+            follow=True,
+        )
+    assert "1 runs queued again; 1 skipped" in response.content.decode()
+    assert sent == [("portal.tasks.quarterly_reviews", {"quarter": "2026Q4", "dealer": None})]
+
+
+def test_quarterly_task_with_a_dealer(monkeypatch, dealer):
+    from portal import tasks
+
+    calls = []
+    monkeypatch.setattr(
+        "dealers.review_services.quarterly_run", lambda **kw: calls.append(kw) or {}
+    )
+    tasks.quarterly_reviews(quarter="2026Q4", dealer=dealer.code)
+    assert calls == [{"quarter": "2026Q4", "dealer": dealer}]
