@@ -160,9 +160,10 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
 
 
 def dealers_for_quarter(*, quarter: str, dealer: Dealer | None = None):
-    """Dealers active in the quarter: all but those terminated before it began."""
-    start, _end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
-    qs = Dealer.objects.exclude(
+    """Dealers active in the quarter: created before it ended, and not terminated before it
+    began."""
+    start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    qs = Dealer.objects.filter(created_at__lt=end).exclude(
         Q(status=Dealer.Status.TERMINATED)
         & (Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=start))
     )

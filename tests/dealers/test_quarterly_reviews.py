@@ -231,3 +231,9 @@ def test_wired_providers_are_called_when_present(monkeypatch, worked_example):
     assert review.outcomes["bonuses"] == ["quarter"]
     # attainment 100 × 40 + SLA 75 × 20 → 5500 ÷ 60 = 91.67
     assert review.overall_score == Decimal("91.67")
+
+
+def test_dealers_created_after_the_quarter_are_skipped():
+    DealerFactory(code="NEW")
+    assert quarterly_run(quarter="2026Q2") == {}
+    assert not QuarterlyReview.objects.exists()
