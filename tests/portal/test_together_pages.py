@@ -386,3 +386,15 @@ def test_quarterly_task_with_a_dealer(monkeypatch, dealer):
     )
     tasks.quarterly_reviews(quarter="2026Q4", dealer=dealer.code)
     assert calls == [{"quarter": "2026Q4", "dealer": dealer}]
+
+
+def test_other_apps_dashboard_panels_are_included_when_present(client, dealer, tmp_path, settings):
+    panel = tmp_path / "commissions" / "_dashboard_dealer.html"
+    panel.parent.mkdir()
+    panel.write_text('<section id="panel-what-if">{{ dealer.code }}</section>')
+    engine = dict(settings.TEMPLATES[0])
+    engine["DIRS"] = [*engine["DIRS"], tmp_path]
+    settings.TEMPLATES = [engine]  # a new value: Django resets its template engines
+    client.force_login(dealer_user_of(dealer))
+    page = client.get(reverse("home")).content.decode()
+    assert f'<section id="panel-what-if">{dealer.code}</section>' in page
