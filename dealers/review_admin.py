@@ -2,6 +2,7 @@
 
 Every write goes through ``dealers.review_services`` / ``portal.services``."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -15,8 +16,22 @@ from portal.models import ActionItem
 from portal.services import action_item_create, action_item_update
 
 
+class ReviewActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ("title", "owner", "due_on", "status", "description")
+
+    def clean(self):
+        # The dealer is not a form field: take it from the review, so that the model's
+        # clean() checks the owner (staff or a user of this dealer) before anything is saved.
+        if self.instance.review_id and not self.instance.dealer_id:
+            self.instance.dealer_id = self.instance.review.dealer_id
+        return super().clean()
+
+
 class ReviewActionItemInline(admin.TabularInline):
     model = ActionItem
+    form = ReviewActionItemForm
     fk_name = "review"
     fields = ("title", "owner", "due_on", "status", "description")
     extra = 1

@@ -207,3 +207,33 @@ def test_admin_saves_scores_adds_action_item_and_finalises(client, dealer):
     assert (review.status, review.satisfaction_score, review.notes) == ("final", 4, "Good quarter")
     item = ActionItem.objects.get(review=review)
     assert (item.dealer, item.owner, item.title) == (dealer, owner, "Improve stock sync")
+
+
+def test_admin_refuses_an_owner_from_another_dealer(client, dealer, other_dealer):
+    staff = StaffUserFactory(is_superuser=True)
+    stranger = dealer_user_of(other_dealer)
+    review = make_review(dealer, satisfaction_score=3, communication_score=3)
+    client.force_login(staff)
+    url = reverse("admin:dealers_quarterlyreview_change", args=[review.pk])
+    response = client.post(
+        url,
+        {
+            "satisfaction_score": "3",
+            "communication_score": "3",
+            "notes": "",
+            "action_items-TOTAL_FORMS": "1",
+            "action_items-INITIAL_FORMS": "0",
+            "action_items-MIN_NUM_FORMS": "0",
+            "action_items-MAX_NUM_FORMS": "1000",
+            "action_items-0-title": "Nope",
+            "action_items-0-owner": str(stranger.pk),
+            "action_items-0-due_on": "2027-02-15",
+            "action_items-0-status": "open",
+            "action_items-0-description": "",
+            "_finalise": "Save and finalise",
+        },
+    )
+    assert response.status_code == 200
+    assert "The owner must be staff or a user of this dealer." in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == "draft" and not ActionItem.objects.exists()
