@@ -680,3 +680,6 @@ class TierChangeAdmin(ReadOnlyAdmin):
     search_fields = ("dealer__code", "dealer__name", "reason")
     list_select_related = ("dealer", "from_tier", "to_tier")
     date_hierarchy = "changed_at"
+
+
+from dealers import review_admin  # noqa: E402,F401  quarterly reviews

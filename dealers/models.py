@@ -423,3 +423,6 @@ __all__ = [
     "TierChange",
     "TierEvaluation",
 ]
+
+
+from dealers.review_models import QuarterlyReview, ReviewWeights  # noqa: E402,F401  quarterly reviews

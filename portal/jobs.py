@@ -100,3 +100,25 @@ def _finish(run: JobRun, status: str, handle: RunHandle) -> None:
         )
 
     write()
+
+
+#: job name → Celery task re-running it with the run's ``params`` as keyword arguments.
+#: Apps add their jobs here (at merge: statements, bonuses, escalation sweeps, stock alerts).
+RERUN_TASKS = {
+    "quarterly_reviews": "portal.tasks.quarterly_reviews",
+    "action_item_reminders": "portal.tasks.action_item_reminders",
+}
+
+
+def job_rerun(*, run: JobRun) -> bool:
+    """Queue a failed run again (after commit) with the same parameters. Safe because every
+    job's service is idempotent. Returns False for runs that cannot be re-run here."""
+    from celery import current_app
+    from django.db import transaction
+
+    task_name = RERUN_TASKS.get(run.job)
+    if task_name is None or run.status != JobRun.Status.FAILED or run.dry_run:
+        return False
+    params = dict(run.params)
+    transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=params))
+    return True

@@ -15,9 +15,35 @@ from django.dispatch import receiver
 STAFF_GROUPS = ["channel_manager", "finance", "support", "legal", "executive"]
 APPS_WITH_ROLES = ["portal", "dealers", "inventory", "commissions", "conflicts"]
 
+_TOGETHER_VIEW = [
+    "portal.view_meeting",
+    "portal.view_actionitem",
+    "portal.view_announcement",
+    "portal.view_announcementreceipt",
+    "portal.view_jobrun",
+    "dealers.view_quarterlyreview",
+    "dealers.view_reviewweights",
+]
 GROUP_PERMISSIONS = {
-    "channel_manager": ["portal.view_user", "portal.view_apikey"],
-    "executive": ["portal.view_user"],
+    "channel_manager": [
+        "portal.view_user",
+        "portal.view_apikey",
+        *_TOGETHER_VIEW,
+        "portal.add_meeting",
+        "portal.change_meeting",
+        "portal.add_actionitem",
+        "portal.change_actionitem",
+        "portal.add_announcement",
+        "portal.change_announcement",
+        "portal.publish_announcement",
+        # Quarterly reviews live in the dealers app but are the portal's workflow.
+        "dealers.change_quarterlyreview",
+        "dealers.finalise_quarterlyreview",
+    ],
+    "executive": ["portal.view_user", *_TOGETHER_VIEW, "dealers.change_reviewweights"],
+    "finance": ["dealers.view_quarterlyreview", "portal.view_jobrun"],
+    "support": ["portal.view_meeting", "portal.view_actionitem", "portal.view_announcement"],
+    "legal": ["portal.view_announcement"],
 }
 
 

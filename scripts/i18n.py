@@ -86,8 +86,9 @@ def hant() -> int:
                 }
             elif source.msgstr:
                 entry.msgstr = converter.convert(source.msgstr)
-            if "fuzzy" in entry.flags and entry.translated():
+            if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
         po.save()
     return 0
 

@@ -1,4 +1,5 @@
 from dealers.api import views
+from dealers.api.review_views import QuarterlyReviewViewSet
 
 
 def register(router):
@@ -9,6 +10,7 @@ def register(router):
     router.register("agreements", views.AgreementViewSet, basename="agreement")
     router.register("certifications", views.CertificationViewSet, basename="certification")
     router.register("applications", views.ApplicationViewSet, basename="application")
+    router.register("reviews", QuarterlyReviewViewSet, basename="review")
 
 
 urlpatterns = []
