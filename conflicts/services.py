@@ -829,25 +829,6 @@ def ticket_escalate_due(*, now: datetime | None = None, batch_size: int = 500) -
 # --- links to the rest -----------------------------------------------------------------------
 
 
-def _exclusive_territories_covering(*, region, product_line_id, on_date, exclude_dealer_id):
-    # the dealers helper ships dealers.selectors.exclusive_territories_covering with the same
-    # meaning; this local query keeps the app self-contained until the merge.
-    from dealers.models import Territory
-
-    return (
-        Territory.objects.filter(
-            exclusive=True,
-            product_line_id=product_line_id,
-            region__code__in=region.ancestors_and_self_codes(),
-            starts_on__lte=on_date,
-        )
-        .exclude(ends_on__lt=on_date)
-        .exclude(dealer_id=exclude_dealer_id)
-        .select_related("dealer", "region", "product_line")
-        .order_by("pk")
-    )
-
-
 def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
     """Open one ``channel`` ticket per (sale line, exclusive territory of another dealer that
     covers the line's ship-to region for its product line on the sale date), exactly once
@@ -857,6 +838,7 @@ def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
     from zoneinfo import ZoneInfo
 
     from commissions.models import SaleLine
+    from dealers.selectors import exclusive_territories_covering
 
     opened = 0
     lines = (
@@ -867,7 +849,7 @@ def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
     system = SYSTEM
     for line in lines:
         zone = ZoneInfo(line.ship_to_region.effective_time_zone)
-        territories = _exclusive_territories_covering(
+        territories = exclusive_territories_covering(
             region=line.ship_to_region,
             product_line_id=line.product.product_line_id,
             on_date=line.sold_at.astimezone(zone).date(),

@@ -7,10 +7,8 @@ draft review's computed figures (a final review is never touched), runs the tier
 or was killed half-way is completed by running it again, with nothing done twice.
 
 The figures of other apps come through the small ``figure_*``/``review_*`` provider
-functions below. Each imports its app's function lazily: until the branches are merged the
-function does not exist here, and the figure is recorded as None (listed in
-``review.outcomes["unavailable"]``). **WIRED AT MERGE**: the lead removes the
-``ImportError`` fallbacks once dealers, commissions, conflicts and inventory are merged.
+functions below, each calling that app's selector or service (imported inside the function
+to keep the apps' import graph acyclic).
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,20 +57,12 @@ class QuarterlyRunIncomplete(Exception):
 
 
 def net_sales_by_dealer(*, start, end, dealer_ids) -> dict[int, Decimal]:
-    """Σ sale-line amounts with start ≤ sold_at < end, per dealer (one aggregate query).
+    """Net sales per dealer with start ≤ sold_at < end, zero for dealers without lines
+    (commissions' selector: the same figure statements use)."""
+    from commissions.selectors import net_sales_by_dealer as commissions_net_sales
 
-    The same figure as ``commissions.selectors.net_sales_by_dealer``; computed here from the
-    core ``SaleLine`` model so that reviews do not wait for the commissions branch."""
-    from commissions.models import SaleLine
-
-    rows = (
-        SaleLine.objects.filter(dealer_id__in=dealer_ids, sold_at__gte=start, sold_at__lt=end)
-        .values("dealer_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
     result = {pk: Decimal("0.00") for pk in dealer_ids}
-    result.update({row["dealer_id"]: row["total"] for row in rows})
+    result.update(commissions_net_sales(start=start, end=end, dealer_ids=dealer_ids))
     return result
 
 
@@ -98,41 +88,30 @@ def quarterly_targets(*, dealer_ids, quarter: str) -> dict[int, Decimal]:
 
 
 def figure_sla_metrics(*, start, end, dealer_ids) -> dict[int, dict] | None:
-    """SLA metrics per dealer (§7.5). WIRED AT MERGE: conflicts.selectors.sla_metrics_by_dealer."""
-    try:
-        from conflicts.selectors import sla_metrics_by_dealer
-    except ImportError:  # not merged yet: record the figures as unavailable
-        return None
+    """SLA metrics per dealer (§7.5). conflicts.selectors.sla_metrics_by_dealer."""
+    from conflicts.selectors import sla_metrics_by_dealer
+
     return sla_metrics_by_dealer(start=start, end=end, dealer_ids=dealer_ids)
 
 
 def figure_stock_freshness(*, dealer_ids, now) -> dict[int, Decimal | None] | None:
-    """Share of warehouses synced in the last 7 days. WIRED AT MERGE:
-    inventory.selectors.stock_freshness_by_dealer."""
-    try:
-        from inventory.selectors import stock_freshness_by_dealer
-    except ImportError:
-        return None
+    """Share of warehouses synced in the last 7 days. inventory.selectors.stock_freshness_by_dealer."""
+    from inventory.selectors import stock_freshness_by_dealer
+
     return stock_freshness_by_dealer(dealer_ids=dealer_ids, now=now)
 
 
 def figure_certified_staff(*, dealer, on_date) -> int | None:
-    """Dealer users with a valid certification. WIRED AT MERGE:
-    dealers.selectors.certified_user_count."""
-    try:
-        from dealers.selectors import certified_user_count
-    except ImportError:
-        return None
+    """Dealer users with a valid certification. dealers.selectors.certified_user_count."""
+    from dealers.selectors import certified_user_count
+
     return certified_user_count(dealer=dealer, on_date=on_date, min_rank=0)
 
 
 def review_tier_evaluate(*, dealer, quarter, trailing_sales, score, on_date) -> dict | None:
-    """The tier evaluation of §4 (idempotent per dealer and period). WIRED AT MERGE:
-    dealers.services.tier_evaluate. Returns a summary for ``review.outcomes``."""
-    try:
-        from dealers.services import tier_evaluate
-    except ImportError:
-        return None
+    """The tier evaluation of §4 (idempotent per dealer and period). dealers.services.tier_evaluate. Returns a summary for ``review.outcomes``."""
+    from dealers.services import tier_evaluate
+
     change = tier_evaluate(
         dealer=dealer, period=quarter, trailing_sales=trailing_sales, score=score, on_date=on_date
     )
@@ -147,11 +126,9 @@ def review_tier_evaluate(*, dealer, quarter, trailing_sales, score, on_date) -> 
 
 def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
     """Quarter (and, for Q4, annual) bonuses of §6.2, booked exactly once per (dealer,
-    period, kind). WIRED AT MERGE: commissions.services.threshold_bonuses_book."""
-    try:
-        from commissions.services import threshold_bonuses_book
-    except ImportError:
-        return None
+    period, kind). commissions.services.threshold_bonuses_book."""
+    from commissions.services import threshold_bonuses_book
+
     booked = threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
     return [str(getattr(b, "pk", b)) for b in booked or []]
 

@@ -20,7 +20,9 @@ def eager_celery():
     app.conf.task_always_eager = False
 
 
-def test_sale_into_exclusive_territory_via_api_opens_one_ticket(eager_celery, dealer, dealer_client):
+def test_sale_into_exclusive_territory_via_api_opens_one_ticket(
+    eager_celery, dealer, dealer_client
+):
     regions = region_tree()
     holder = DealerFactory(code="HOLDER")
     TerritoryFactory(
