@@ -8,6 +8,7 @@ import pytest
 from conflicts.models import ChannelConflict, Ticket
 from portal.celery import app
 from tests.commissions.factories import product
+from tests.conflicts.factories import defaults as sla_defaults
 from tests.factories import DealerFactory, ProductLineFactory, TerritoryFactory, region_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def eager_celery():
+    sla_defaults()  # seeded policies are flushed by earlier transactional tests
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
