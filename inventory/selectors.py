@@ -265,5 +265,28 @@ def stock_ledger_breaks() -> list[LedgerBreak]:
     ]
 
 
+def open_alerts_for_dealer(*, dealer):
+    """Open alerts that concern ``dealer``: stale data of its own warehouses, and low/over
+    stock of a region that contains one of its active warehouses (the warehouse's region or
+    an ancestor). Two queries: its warehouses, then the alerts (by the foreign-key indexes
+    on ``warehouse`` and ``region``)."""
+    warehouse_ids, codes = [], set()
+    for pk, code, active in Warehouse.objects.filter(dealer=dealer).values_list(
+        "pk", "region__code", "active"
+    ):
+        warehouse_ids.append(pk)
+        if active:
+            codes.update(_ancestors(code))
+    concerns = Q(warehouse_id__in=warehouse_ids) | Q(
+        kind__in=[StockAlert.Kind.LOW, StockAlert.Kind.OVER], region__code__in=sorted(codes)
+    )
+    return (
+        StockAlert.objects.open()
+        .filter(concerns)
+        .select_related("region", "product", "warehouse")
+        .order_by("-opened_at", "-pk")
+    )
+
+
 def open_alerts_all():
     return StockAlert.objects.open().select_related("region", "product", "warehouse")
