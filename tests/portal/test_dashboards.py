@@ -372,3 +372,23 @@ def test_dealer_dashboard_query_count_does_not_grow(
     assert {a.region.code for a in response.context["stock_alerts"]} == {"CN-GD", "CN-GD-SZ"}
     assert response.context["latest_statement"].dealer_id == dealer.pk
     assert response.context["latest_statement"].period == dt.date(2020, 7, 1)
+
+
+@pytest.mark.parametrize(
+    "lang,texts",
+    [
+        ("zh-hans", ["未结工单", "库存预警", "最新佣金结算单", "认证人数", "尚缺"]),
+        ("zh-hant", ["未結工單", "庫存預警", "最新佣金結算單", "認證人數", "尚缺"]),
+    ],
+)
+def test_dealer_dashboard_panels_in_chinese(client, dealer, lang, texts):
+    from dealers.models import Tier
+
+    Tier.objects.filter(rank=1).update(min_certified_users=1)
+    user = dealer_user_of(dealer)
+    user.preferred_language = lang
+    user.save()
+    client.force_login(user)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    for text in texts:
+        assert text in page, text
