@@ -150,7 +150,7 @@ def dealer_open_tickets(who, *, limit: int = 5) -> list:
 
 
 def dealer_stock_alerts(*, dealer, limit: int = 10) -> list:
-    """The dealer's open stock alerts, newest first (two queries)."""
+    """The dealer's open stock alerts, newest first (three queries)."""
     from inventory.selectors import open_alerts_for_dealer
 
     return list(open_alerts_for_dealer(dealer=dealer)[:limit])

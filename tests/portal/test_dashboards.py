@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 #: announcement audience + announcements, notifications, review to acknowledge; what-if
 #: (agreements, dealers, tiers, plans, steps, tier bonuses, month sales); tier progress
 #: (tiers, latest evaluation, trailing sales, certified users, tier ranks); open tickets;
-#: stock alerts (warehouses, alerts); latest statement; the navigation's dealer.
-DEALER_DASHBOARD_QUERIES = 28
+#: stock alerts (warehouses, regions, alerts); latest statement; the navigation's dealer.
+DEALER_DASHBOARD_QUERIES = 29
 
 
 @pytest.fixture
