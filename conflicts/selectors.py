@@ -6,7 +6,7 @@ import statistics
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, F, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from conflicts import calculations
@@ -204,6 +204,33 @@ def sla_metrics_by_dealer(
             "median_resolution_minutes": _median(item["res"]),
         }
     return result
+
+
+OPEN_STATUSES = (
+    Ticket.Status.OPEN,
+    Ticket.Status.IN_PROGRESS,
+    Ticket.Status.WAITING_ON_DEALER,
+)
+
+
+def _region_subtree(region_code: str | None, prefix: str = "region__code") -> Q:
+    if not region_code:
+        return Q()
+    return Q(**{prefix: region_code}) | Q(**{f"{prefix}__startswith": region_code + "-"})
+
+
+def open_escalation_counts_by_region(*, region_code: str | None = None) -> dict[str, int]:
+    """Open (not resolved or closed) escalated (level > 0) tickets per ticket region code,
+    e.g. ``{"CN-GD-SZ": 2}`` (the staff dashboard); ``region_code`` limits to that region's
+    subtree. One query (``ticket_status_group_idx`` on the status)."""
+    rows = (
+        Ticket.objects.filter(status__in=OPEN_STATUSES, escalation_level__gt=0)
+        .filter(_region_subtree(region_code))
+        .values_list("region__code")
+        .annotate(n=Count("pk"))
+        .order_by("region__code")
+    )
+    return dict(rows)
 
 
 def ticket_detail_queryset(who):

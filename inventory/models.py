@@ -292,6 +292,14 @@ class StockAlert(models.Model):
         verbose_name = _("stock alert")
         verbose_name_plural = _("stock alerts")
         ordering = ["-opened_at", "-pk"]
+        indexes = [
+            # open alerts by region (dashboards' counts, a dealer's regional alerts)
+            models.Index(
+                fields=["region", "kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="stockalert_open_region_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "product", "region"],

@@ -265,5 +265,31 @@ def stock_ledger_breaks() -> list[LedgerBreak]:
     ]
 
 
+def open_alerts_for_dealer(*, dealer):
+    """Open alerts that concern ``dealer``: stale data of its own warehouses, and low/over
+    stock of a region that contains one of its active warehouses (the warehouse's region or
+    an ancestor). Three queries: its warehouses, the ancestor regions (by code), then the
+    alerts (by the ``warehouse`` foreign-key index and ``stockalert_open_region_idx``)."""
+    from dealers.models import Region
+
+    warehouse_ids, codes = [], set()
+    for pk, code, active in Warehouse.objects.filter(dealer=dealer).values_list(
+        "pk", "region__code", "active"
+    ):
+        warehouse_ids.append(pk)
+        if active:
+            codes.update(_ancestors(code))
+    region_ids = list(Region.objects.filter(code__in=sorted(codes)).values_list("pk", flat=True))
+    concerns = Q(warehouse_id__in=warehouse_ids) | Q(
+        kind__in=[StockAlert.Kind.LOW, StockAlert.Kind.OVER], region_id__in=region_ids
+    )
+    return (
+        StockAlert.objects.open()
+        .filter(concerns)
+        .select_related("region", "product", "warehouse")
+        .order_by("-opened_at", "-pk")
+    )
+
+
 def open_alerts_all():
     return StockAlert.objects.open().select_related("region", "product", "warehouse")

@@ -1,18 +1,24 @@
 """Dashboard reads (selectors) for the home page: staff and dealer. Every query here is
 backed by an index (sale lines by ``sold_at`` / ``(dealer, sold_at)``, action items by
 ``(dealer, status, due_on)``, reviews by ``(quarter, status)``, announcements by
-``published_at``, notifications by ``(recipient, read_at)``)."""
+``published_at``, notifications by ``(recipient, read_at)``, tickets by ``(status, group)``
+and the dealer/counter-party foreign keys, stock alerts by their warehouse/region foreign
+keys, statements by ``(dealer, period)``).
+
+The other apps' panels call their selectors directly: conflicts
+(``open_escalation_counts_by_region``, ``ticket_list_visible_to``), inventory
+(``stock_alert_counts_by_region``, ``open_alerts_for_dealer``), commissions
+(``whatif_for_dealer``, ``statement_list_visible_to``) and dealers (``tier_progress``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -106,15 +112,55 @@ def tier_distribution(*, region=None) -> list[dict]:
     ]
 
 
-def optional_panel(path: str, **kwargs):
-    """Call another app's dashboard selector if that app provides it, else None (the panel
-    then renders nothing). WIRED AT MERGE: see docs/together.md for the expected shapes."""
-    module_path, name = path.rsplit(".", 1)
-    try:
-        fn = getattr(import_module(module_path), name)
-    except (ImportError, AttributeError):
-        return None
-    return fn(**kwargs)
+def stock_alert_rows(*, region=None) -> list[dict]:
+    """Open stock alerts per region with the low / over / stale-data counts, by region code
+    (one query): ``[{"region": "CN-GD", "low": 2, "over": 0, "stale_data": 1}]``."""
+    from inventory.selectors import stock_alert_counts_by_region
+
+    counts = stock_alert_counts_by_region(within=region.code if region else None)
+    return [
+        {
+            "region": code,
+            "low": kinds.get("low", 0),
+            "over": kinds.get("over", 0),
+            "stale_data": kinds.get("stale_data", 0),
+        }
+        for code, kinds in sorted(counts.items())
+    ]
+
+
+def open_escalations(*, region=None) -> list[tuple[str, int]]:
+    """Open escalated tickets per ticket region code (one query)."""
+    from conflicts.selectors import open_escalation_counts_by_region
+
+    counts = open_escalation_counts_by_region(region_code=region.code if region else None)
+    return sorted(counts.items())
+
+
+def dealer_open_tickets(who, *, limit: int = 5) -> list:
+    """The open tickets ``who`` (a dealer's request) sees — raised by it or naming it as the
+    counter-party — soonest resolution due first, with the SQL SLA state (one query)."""
+    from conflicts.selectors import OPEN_STATUSES, ticket_list_visible_to
+
+    return list(
+        ticket_list_visible_to(who)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by(F("resolution_due").asc(nulls_last=True), "-opened_at", "-pk")[:limit]
+    )
+
+
+def dealer_stock_alerts(*, dealer, limit: int = 10) -> list:
+    """The dealer's open stock alerts, newest first (three queries)."""
+    from inventory.selectors import open_alerts_for_dealer
+
+    return list(open_alerts_for_dealer(dealer=dealer)[:limit])
+
+
+def latest_statement(who):
+    """The newest commission statement ``who`` sees (one query, ``(dealer, period)``)."""
+    from commissions.selectors import statement_list_visible_to
+
+    return statement_list_visible_to(who).order_by("-period", "-pk").first()
 
 
 def dealer_month_to_date_sales(*, dealer, now: dt.datetime | None = None) -> Decimal:

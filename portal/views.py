@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -42,7 +43,6 @@ def _staff_dashboard(request) -> dict:
     quarter = request.GET.get("quarter") or latest_review_quarter()
     top, bottom = attainment_ranking(quarter=quarter, region=region) if quarter else ([], [])
     tiers = dashboards.tier_distribution(region=region)
-    region_code = region.code if region else None
     return {
         "regions": regions,
         "region": region,
@@ -64,19 +64,16 @@ def _staff_dashboard(request) -> dict:
             "labels": [t["tier"] for t in tiers],
             "datasets": [{"label": "dealers", "data": [t["count"] for t in tiers]}],
         },
-        # Other apps' panels (None until their selectors exist: the panel renders nothing).
-        "escalations": dashboards.optional_panel(
-            "conflicts.selectors.open_escalation_counts_by_region", region_code=region_code
-        ),
-        "stock_alerts": dashboards.optional_panel(
-            "inventory.selectors.stock_alert_counts_by_region", region_code=region_code
-        ),
+        "escalations": dashboards.open_escalations(region=region),
+        "stock_alerts": dashboards.stock_alert_rows(region=region),
     }
 
 
 def _dealer_dashboard(request, actor) -> dict:
+    from commissions.selectors import whatif_for_dealer
     from dealers.models import Dealer
     from dealers.review_models import QuarterlyReview
+    from dealers.selectors import tier_progress
     from portal import selectors
 
     dealer = Dealer.objects.select_related("tier", "region").get(pk=actor.dealer_id)
@@ -104,10 +101,12 @@ def _dealer_dashboard(request, actor) -> dict:
         .filter(status="final", acknowledged_at__isnull=True)
         .order_by("-quarter")
         .first(),
-        # WIRED AT MERGE: dealers.selectors.tier_progress(dealer=...) -> dict
-        "tier_progress": dashboards.optional_panel(
-            "dealers.selectors.tier_progress", dealer=dealer
-        ),
+        "whatif": whatif_for_dealer(dealer=dealer),
+        "tier_progress": tier_progress(dealer=dealer, on_date=now.date()),
+        "open_tickets": dashboards.dealer_open_tickets(request),
+        "stock_alerts": dashboards.dealer_stock_alerts(dealer=dealer),
+        "latest_statement": dashboards.latest_statement(request),
+        "manufacturer_tz": settings.MANUFACTURER_TIME_ZONE,
     }
 
 

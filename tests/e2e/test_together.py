@@ -1,13 +1,16 @@
 """Browser: staff finalise a review with an action item; the dealer acknowledges it and sees
 the action item on the dashboard; the staff dashboard's charts render (canvas and table
-fallback) in English and Chinese."""
+fallback) in English and Chinese; the dealer's dashboard shows the other apps' panels."""
 
 import datetime as dt
 
 import pytest
 
+from commissions.models import CommissionStatement
 from dealers.review_models import QuarterlyReview
+from inventory.models import StockAlert
 from portal.dashboards import manufacturer_now
+from tests.conflicts.factories import make_ticket
 from tests.dealers.review_factories import sale
 from tests.e2e.conftest import login
 from tests.factories import (
@@ -17,6 +20,7 @@ from tests.factories import (
     StaffUserFactory,
     region_tree,
 )
+from tests.inventory.factories import WarehouseFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -79,3 +83,18 @@ def test_review_finalise_acknowledge_and_dashboards(page):
     assert "Switch the warehouse to automatic sync" in items
     assert page.locator("table#table-monthly").is_visible()
     assert page.locator("canvas#chart-monthly[data-rendered='1']").count() == 1
+
+    # The other apps' panels: open tickets, stock alerts, tier, what-if, latest statement.
+    make_ticket(dealer, title="Delivery delayed")
+    warehouse = WarehouseFactory(code="WH-GZ", dealer=dealer, region=tree["CN-GD-GZ"])
+    StockAlert.objects.create(kind="stale_data", region=tree["CN-GD-GZ"], warehouse=warehouse)
+    statement = CommissionStatement.objects.create(
+        dealer=dealer, period=dt.date(2026, 10, 1), currency="CNY"
+    )
+    page.goto("/")
+    assert "Delivery delayed" in page.locator("#dashboard-tickets").inner_text()
+    assert "WH-GZ" in page.locator("#dashboard-stock-alerts").inner_text()
+    assert page.locator("#dealer-tier").inner_text() == dealer.tier.name
+    assert page.locator("#whatif-panel").is_visible()
+    page.click("#latest-statement")
+    page.wait_for_url(f"**/statements/{statement.pk}/")
