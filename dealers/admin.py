@@ -589,42 +589,6 @@ class CertificationAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "dealer", "program")
     date_hierarchy = "expires_on"
 
-    @admin.display(description=_("agreements"))
-    def agreements_table(self, obj):
-        rows = [
-            (a.number, a.get_status_display(), a.starts_on, a.ends_on or "", a.signed_at or "")
-            for a in obj.agreements.all()
-        ]
-        return _table(
-            [_("number"), _("status"), _("effective from"), _("effective until"), _("signed")], rows
-        )
-
-    @admin.display(description=_("territories"))
-    def territories_table(self, obj):
-        rows = [
-            (
-                t.pk,
-                t.product_line.code,
-                t.region.code,
-                t.starts_on,
-                t.ends_on or "",
-                _("exclusive") if t.exclusive else "",
-            )
-            for t in obj.territories.select_related("product_line", "region")
-        ]
-        return _table(
-            ["#", _("product line"), _("region"), _("starts on"), _("ends on"), _("exclusive")],
-            rows,
-        )
-
-    @admin.display(description=_("tier changes"))
-    def tier_changes_table(self, obj):
-        rows = [
-            (c.changed_at.date(), c.from_tier.code, c.to_tier.code, c.reason)
-            for c in obj.tier_changes.select_related("from_tier", "to_tier")
-        ]
-        return _table([_("changed"), _("from"), _("to"), _("reason")], rows)
-
     def get_readonly_fields(self, request, obj=None):
         return ("dealer", "expires_on") if obj is None else ()
 
