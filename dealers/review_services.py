@@ -255,6 +255,17 @@ def quarterly_review_dealer(
     return outcome
 
 
+def quarter_check_over(quarter: str, now: dt.datetime | None = None) -> None:
+    """ValueError unless ``quarter`` is well formed and over (manufacturer time): its
+    figures, tier evaluation and bonuses are final only once it has ended."""
+    _start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    if end > (now or timezone.now()):
+        raise ValueError(
+            f"{quarter} is not over yet (it ends {end.isoformat()}); "
+            "review a quarter once it has ended"
+        )
+
+
 def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool = False) -> dict:
     """Run the quarterly job for ``quarter`` (e.g. "2026Q4"), for every dealer active in it
     or only ``dealer``. Recorded as a ``quarterly_reviews`` job run with progress.
@@ -262,7 +273,7 @@ def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool =
     Each dealer is one transaction: a dealer that fails is recorded in the run's errors
     and the others still complete; the run then ends as failed (``QuarterlyRunIncomplete``)
     and running it again completes the rest. Returns the outcome counts."""
-    calc.quarter_parse(quarter)  # ValueError early, before a run is recorded
+    quarter_check_over(quarter)  # ValueError early, before a run is recorded
     params = {"quarter": quarter, "dealer": dealer.code if dealer else None}
     with job_run(JOB_NAME, params=params, dry_run=dry_run) as run:
         dealers = list(dealers_for_quarter(quarter=quarter, dealer=dealer))
