@@ -457,3 +457,50 @@ def test_promotion_and_grace_demotion_happen_in_the_quarterly_job(world, capsys,
     assert TierEvaluation.objects.filter(period="2027Q1").count() == 4
     # Q1 2027 has no bonuses; Q4's are still there once
     assert bonuses() == EXPECTED_BONUSES
+
+    # Q4 re-run after Q1 (e.g. its failed run re-queued late): history stays as it was
+    before = state()
+    run("2026Q4", capsys)
+    assert state() == before
+    q4 = TierEvaluation.objects.get(dealer=sh_, period="2026Q4")
+    assert (q4.outcome, q4.tier_before.code, q4.tier_after.code) == ("grace", "senior", "senior")
+
+
+def test_a_dealer_completed_after_january_was_approved_gets_its_bonus_in_the_current_draft(
+    world, capsys, monkeypatch, clock
+):
+    """§6.4: booked in the month after the period, or — that statement being approved by the
+    time the failed run is completed — in the current month's draft."""
+    from commissions.services import statement_approve
+
+    real = review_services.review_bonuses_book
+
+    def fails_for_sz(*, dealer, **kwargs):
+        if dealer.code == "DEMO-SZ":
+            raise RuntimeError("deadlock detected")
+        return real(dealer=dealer, **kwargs)
+
+    monkeypatch.setattr(review_services, "review_bonuses_book", fails_for_sz)
+    with pytest.raises(CommandError, match="DEMO-SZ"):
+        run("2026Q4", capsys)
+    monkeypatch.setattr(review_services, "review_bonuses_book", real)
+
+    clock.set(sh(2027, 2, 2, 10))
+    call_command("run_commissions", "--period", "2027-01")
+    finance = StaffUserFactory(username="finance-1", groups=["finance"])
+    for statement in CommissionStatement.objects.filter(period=JAN_2027).order_by("pk"):
+        statement_approve(statement=statement, actor=finance)
+    clock.set(sh(2027, 2, 3, 9))
+    assert "2026Q4: created: 1, refreshed: 3" in run("2026Q4", capsys)
+
+    february = dt.date(2027, 2, 1)
+    assert bonuses() == [
+        ("DEMO-GZ", "annual_bonus", "2026", ANNUAL_BONUS_A, JAN_2027, "approved"),
+        ("DEMO-GZ", "quarter_bonus", "2026Q4", QUARTER_BONUS_A, JAN_2027, "approved"),
+        ("DEMO-SZ", "quarter_bonus", "2026Q4", QUARTER_BONUS_SZ, february, "draft"),
+    ]
+    assert CommissionStatement.objects.get(dealer=world["sz"], period=JAN_2027).total == 0
+    assert (
+        CommissionStatement.objects.get(dealer=world["sz"], period=february).total
+        == QUARTER_BONUS_SZ
+    )
