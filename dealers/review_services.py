@@ -161,7 +161,9 @@ def quarter_figures(*, quarter: str, dealer_ids: list[int], now=None) -> dict[in
     trailing = net_sales_by_dealer(start=trailing_start, end=end, dealer_ids=dealer_ids)
     targets = quarterly_targets(dealer_ids=dealer_ids, quarter=quarter)
     sla = figure_sla_metrics(start=start, end=end, dealer_ids=dealer_ids)
-    freshness = figure_stock_freshness(dealer_ids=dealer_ids, now=now)
+    # Freshness as of the quarter's end: a later re-run (a failed run completed in
+    # February) must not judge Q4 by the warehouses' state in February.
+    freshness = figure_stock_freshness(dealer_ids=dealer_ids, now=min(now, end))
     figures = {}
     for pk in dealer_ids:
         unavailable = []

@@ -464,6 +464,10 @@ def test_promotion_and_grace_demotion_happen_in_the_quarterly_job(world, capsys,
     assert state() == before
     q4 = TierEvaluation.objects.get(dealer=sh_, period="2026Q4")
     assert (q4.outcome, q4.tier_before.code, q4.tier_after.code) == ("grace", "senior", "senior")
+    # the refreshed Q4 draft still judges stock freshness at the end of Q4, not in April
+    gz_q4 = QuarterlyReview.objects.get(dealer=world["gz"], quarter="2026Q4")
+    assert gz_q4.stock_freshness == Decimal("0.6667")
+    assert QuarterlyReview.objects.get(dealer=world["gz"], quarter="2027Q1").stock_freshness == 0
 
 
 def test_a_dealer_completed_after_january_was_approved_gets_its_bonus_in_the_current_draft(
