@@ -109,28 +109,54 @@ def figure_certified_staff(*, dealer, on_date) -> int | None:
 
 
 def review_tier_evaluate(*, dealer, quarter, trailing_sales, score, on_date) -> dict | None:
-    """The tier evaluation of §4 (idempotent per dealer and period). dealers.services.tier_evaluate. Returns a summary for ``review.outcomes``."""
+    """The tier evaluation of §4 (idempotent per dealer and period):
+    dealers.services.tier_evaluate. Returns the quarter's evaluation for ``review.outcomes``
+    — what it decided, whichever run made it (a re-run reports the same)."""
+    from dealers.models import TierEvaluation
     from dealers.services import tier_evaluate
 
-    change = tier_evaluate(
+    tier_evaluate(
         dealer=dealer, period=quarter, trailing_sales=trailing_sales, score=score, on_date=on_date
     )
-    if change is None:
+    evaluation = (
+        TierEvaluation.objects.filter(dealer=dealer, period=quarter)
+        .select_related("tier_before", "tier_after", "eligible_tier")
+        .first()
+    )
+    if evaluation is None:
         return {"changed": False}
     return {
-        "changed": True,
-        "from": getattr(getattr(change, "from_tier", None), "code", None),
-        "to": getattr(getattr(change, "to_tier", None), "code", None),
+        "outcome": evaluation.outcome,
+        "changed": evaluation.tier_after_id != evaluation.tier_before_id,
+        "from": evaluation.tier_before.code,
+        "to": evaluation.tier_after.code,
+        "eligible": evaluation.eligible_tier.code,
     }
 
 
 def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
     """Quarter (and, for Q4, annual) bonuses of §6.2, booked exactly once per (dealer,
-    period, kind). commissions.services.threshold_bonuses_book."""
+    period, kind): commissions.services.threshold_bonuses_book. Returns the bonuses of these
+    periods for ``review.outcomes`` — booked by this run or an earlier one."""
+    from commissions.models import StatementComponent
     from commissions.services import threshold_bonuses_book
 
-    booked = threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
-    return [str(getattr(b, "pk", b)) for b in booked or []]
+    threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
+    periods = [calc.quarter_label(year, quarter)] + ([str(year)] if quarter == 4 else [])
+    rows = (
+        StatementComponent.objects.filter(dealer=dealer, bonus_period__in=periods)
+        .select_related("statement")
+        .order_by("pk")
+    )
+    return [
+        {
+            "kind": row.kind,
+            "period": row.bonus_period,
+            "amount": str(row.amount),
+            "statement": row.statement.period.strftime("%Y-%m"),
+        }
+        for row in rows
+    ]
 
 
 # --- the quarterly job --------------------------------------------------------------------

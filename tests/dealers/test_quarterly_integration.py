@@ -303,8 +303,30 @@ def test_the_review_has_the_real_figures_of_every_app(world, capsys):
     # dealers: four users with a valid certification (the expired one does not count)
     assert review.certified_staff == 4
     assert review.outcomes["unavailable"] == []
-    assert review.outcomes["tier_evaluation"] == {"changed": False}
-    assert len(review.outcomes["bonuses"]) == 2
+    assert review.outcomes["tier_evaluation"] == {
+        "outcome": "kept",
+        "changed": False,
+        "from": "senior",
+        "to": "senior",
+        "eligible": "senior",
+    }
+    assert review.outcomes["bonuses"] == [
+        {"kind": "quarter_bonus", "period": "2026Q4", "amount": "52200.00", "statement": "2027-01"},
+        {"kind": "annual_bonus", "period": "2026", "amount": "445500.05", "statement": "2027-01"},
+    ]
+    # a re-run reports the same (it books nothing, but the bonuses are there)
+    first_outcomes = review.outcomes
+    run("2026Q4", capsys)
+    review.refresh_from_db()
+    assert review.outcomes == first_outcomes
+    promoted = QuarterlyReview.objects.get(dealer=world["bj"], quarter="2026Q4")
+    assert promoted.outcomes["tier_evaluation"] == {
+        "outcome": "promoted",
+        "changed": True,
+        "from": "registered",
+        "to": "junior",
+        "eligible": "junior",
+    }
     # 0–100 components: attainment 100 (capped), SLA 66.67, freshness 66.67; weights
     # 40/20/10 (staff scores not given yet): (4000 + 1333.40 + 666.70) ÷ 70 = 85.7157
     assert review.overall_score == Decimal("85.72")
