@@ -68,10 +68,19 @@ def _staff_dashboard(request) -> dict:
         "escalations": dashboards.optional_panel(
             "conflicts.selectors.open_escalation_counts_by_region", region_code=region_code
         ),
-        "stock_alerts": dashboards.optional_panel(
-            "inventory.selectors.stock_alert_counts_by_region", region_code=region_code
-        ),
+        "stock_alerts": _stock_alert_totals(region_code),
     }
+
+
+def _stock_alert_totals(region_code: str | None) -> dict[str, int] | None:
+    """Open stock alerts per region code (all kinds together), within ``region_code``.
+    inventory.selectors.stock_alert_counts_by_region(within=...) counts them per kind."""
+    counts = dashboards.optional_panel(
+        "inventory.selectors.stock_alert_counts_by_region", within=region_code
+    )
+    if counts is None:
+        return None
+    return {code: sum(kinds.values()) for code, kinds in sorted(counts.items())}
 
 
 def _dealer_dashboard(request, actor) -> dict:

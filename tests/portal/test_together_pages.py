@@ -64,8 +64,9 @@ def test_staff_dashboard_sales_by_region_month_with_filters(client, staff):
     assert len(response.context["sales"]["months"]) == 3
     tiers = {t["code"]: t["count"] for t in response.context["tiers"]}
     assert tiers["registered"] == 1  # only BJ1 in CN-BJ
-    # Panels of apps not merged yet render nothing.
-    assert 'id="panel-escalations"' not in page and 'id="panel-stock-alerts"' not in page
+    # Stock alerts come from inventory; conflicts provides no escalation counts: no panel.
+    assert 'id="panel-stock-alerts"' in page
+    assert 'id="panel-escalations"' not in page
 
 
 def test_staff_dashboard_ranks_dealers_by_attainment(client, staff):
@@ -88,8 +89,9 @@ def test_staff_dashboard_query_count(client, staff, django_assert_max_num_querie
         QuarterlyReview.objects.create(dealer=d, quarter="2026Q4", attainment=Decimal(i))
     client.force_login(staff)
     client.get(reverse("home"))
-    # session, user, regions, sales, latest quarter, top, bottom, tier counts, tiers
-    with django_assert_max_num_queries(9):
+    # session, user, regions, sales, latest quarter, top, bottom, tier counts, tiers,
+    # stock alerts
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("home")).status_code == 200
 
 
@@ -105,7 +107,8 @@ def test_dealer_dashboard(client, dealer, other_dealer, django_assert_max_num_qu
     NotificationFactory(recipient=user, title="Ping")
     client.force_login(user)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(12):
+    # 12, and 5 for the tier progress panel (dealers.selectors.tier_progress)
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert response.context["mtd_sales"] == Decimal("1234.50")
@@ -398,3 +401,21 @@ def test_other_apps_dashboard_panels_are_included_when_present(client, dealer, t
     client.force_login(dealer_user_of(dealer))
     page = client.get(reverse("home")).content.decode()
     assert f'<section id="panel-what-if">{dealer.code}</section>' in page
+
+
+def test_staff_dashboard_stock_alerts_panel_totals_the_kinds(client, staff, monkeypatch):
+    calls = []
+
+    def counts(*, within=None):
+        calls.append(within)
+        return {
+            "CN-GD": {"low": 2, "over": 1, "stale_data": 0},
+            "CN-BJ": {"low": 0, "over": 0, "stale_data": 4},
+        }
+
+    monkeypatch.setattr("inventory.selectors.stock_alert_counts_by_region", counts)
+    client.force_login(staff)
+    response = client.get(reverse("home"), {"region": "CN-GD"})
+    assert response.context["stock_alerts"] == {"CN-BJ": 4, "CN-GD": 3}
+    assert calls == ["CN-GD"]
+    assert 'id="panel-stock-alerts"' in response.content.decode()
