@@ -8,6 +8,7 @@ import pytest
 from conflicts.models import ChannelConflict, Ticket
 from portal.celery import app
 from tests.commissions.factories import product
+from tests.conflicts.factories import defaults
 from tests.factories import DealerFactory, ProductLineFactory, TerritoryFactory, region_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,7 @@ def eager_celery():
 def test_sale_into_exclusive_territory_via_api_opens_one_ticket(
     eager_celery, dealer, dealer_client
 ):
+    defaults()  # the seeded SLA policies (gone if an earlier transactional test flushed)
     regions = region_tree()
     holder = DealerFactory(code="HOLDER")
     TerritoryFactory(
