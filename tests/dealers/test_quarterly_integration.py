@@ -177,7 +177,7 @@ def world(clock):
     # opened 23:50 on 31 December, due 03:50: not answered and not yet due at 02:00
     ticket(clock, staff, gz, sh(2026, 12, 31, 23, 50))
     ticket(clock, staff, sz, sh(2026, 12, 2, 10))  # another dealer's
-    # warehouses of DEMO-GZ (freshness: synced in the 7 days before the run)
+    # warehouses of DEMO-GZ (fresh: synced in the 7 days before the quarter ended)
     clock.set(sh(2026, 12, 31, 23, 55))
     WarehouseFactory(code="GZ-1", dealer=gz, last_synced_at=sh(2026, 12, 30, 20))
     WarehouseFactory(code="GZ-2", dealer=gz, last_synced_at=sh(2026, 12, 20, 20))  # stale
