@@ -140,10 +140,29 @@ def ticket(clock, staff, dealer, opened, answered=None, resolved=None):
     return t
 
 
+def seeded_tiers():
+    """The seeded tier requirements (dealers/region_data.py), whatever ran before."""
+    from dealers.models import Tier
+    from dealers.region_data import TIERS
+
+    for code, name, rank, users, sales, score, *_benefits in TIERS:
+        Tier.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "rank": rank,
+                "min_certified_users": users,
+                "min_trailing_sales": sales,
+                "min_score": score,
+            },
+        )
+
+
 @pytest.fixture
 def world(clock):
     """The demo-like year, statements for October–December built on 1 January 01:00."""
     clock.set(sh(2025, 12, 1, 9))
+    seeded_tiers()
     plan = plan_p("whole", code="PLAN-P")
     gz = DealerFactory(code="DEMO-GZ", tier=tier("senior"))
     sz = DealerFactory(code="DEMO-SZ", tier=tier("registered"), region=region_tree()["CN-GD-SZ"])
