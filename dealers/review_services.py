@@ -109,28 +109,54 @@ def figure_certified_staff(*, dealer, on_date) -> int | None:
 
 
 def review_tier_evaluate(*, dealer, quarter, trailing_sales, score, on_date) -> dict | None:
-    """The tier evaluation of §4 (idempotent per dealer and period). dealers.services.tier_evaluate. Returns a summary for ``review.outcomes``."""
+    """The tier evaluation of §4 (idempotent per dealer and period):
+    dealers.services.tier_evaluate. Returns the quarter's evaluation for ``review.outcomes``
+    — what it decided, whichever run made it (a re-run reports the same)."""
+    from dealers.models import TierEvaluation
     from dealers.services import tier_evaluate
 
-    change = tier_evaluate(
+    tier_evaluate(
         dealer=dealer, period=quarter, trailing_sales=trailing_sales, score=score, on_date=on_date
     )
-    if change is None:
+    evaluation = (
+        TierEvaluation.objects.filter(dealer=dealer, period=quarter)
+        .select_related("tier_before", "tier_after", "eligible_tier")
+        .first()
+    )
+    if evaluation is None:
         return {"changed": False}
     return {
-        "changed": True,
-        "from": getattr(getattr(change, "from_tier", None), "code", None),
-        "to": getattr(getattr(change, "to_tier", None), "code", None),
+        "outcome": evaluation.outcome,
+        "changed": evaluation.tier_after_id != evaluation.tier_before_id,
+        "from": evaluation.tier_before.code,
+        "to": evaluation.tier_after.code,
+        "eligible": evaluation.eligible_tier.code,
     }
 
 
 def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
     """Quarter (and, for Q4, annual) bonuses of §6.2, booked exactly once per (dealer,
-    period, kind). commissions.services.threshold_bonuses_book."""
+    period, kind): commissions.services.threshold_bonuses_book. Returns the bonuses of these
+    periods for ``review.outcomes`` — booked by this run or an earlier one."""
+    from commissions.models import StatementComponent
     from commissions.services import threshold_bonuses_book
 
-    booked = threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
-    return [str(getattr(b, "pk", b)) for b in booked or []]
+    threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
+    periods = [calc.quarter_label(year, quarter)] + ([str(year)] if quarter == 4 else [])
+    rows = (
+        StatementComponent.objects.filter(dealer=dealer, bonus_period__in=periods)
+        .select_related("statement")
+        .order_by("pk")
+    )
+    return [
+        {
+            "kind": row.kind,
+            "period": row.bonus_period,
+            "amount": str(row.amount),
+            "statement": row.statement.period.strftime("%Y-%m"),
+        }
+        for row in rows
+    ]
 
 
 # --- the quarterly job --------------------------------------------------------------------
@@ -161,7 +187,9 @@ def quarter_figures(*, quarter: str, dealer_ids: list[int], now=None) -> dict[in
     trailing = net_sales_by_dealer(start=trailing_start, end=end, dealer_ids=dealer_ids)
     targets = quarterly_targets(dealer_ids=dealer_ids, quarter=quarter)
     sla = figure_sla_metrics(start=start, end=end, dealer_ids=dealer_ids)
-    freshness = figure_stock_freshness(dealer_ids=dealer_ids, now=now)
+    # Freshness as of the quarter's end: a later re-run (a failed run completed in
+    # February) must not judge Q4 by the warehouses' state in February.
+    freshness = figure_stock_freshness(dealer_ids=dealer_ids, now=min(now, end))
     figures = {}
     for pk in dealer_ids:
         unavailable = []
@@ -255,6 +283,17 @@ def quarterly_review_dealer(
     return outcome
 
 
+def quarter_check_over(quarter: str, now: dt.datetime | None = None) -> None:
+    """ValueError unless ``quarter`` is well formed and over (manufacturer time): its
+    figures, tier evaluation and bonuses are final only once it has ended."""
+    _start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    if end > (now or timezone.now()):
+        raise ValueError(
+            f"{quarter} is not over yet (it ends {end.isoformat()}); "
+            "review a quarter once it has ended"
+        )
+
+
 def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool = False) -> dict:
     """Run the quarterly job for ``quarter`` (e.g. "2026Q4"), for every dealer active in it
     or only ``dealer``. Recorded as a ``quarterly_reviews`` job run with progress.
@@ -262,7 +301,7 @@ def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool =
     Each dealer is one transaction: a dealer that fails is recorded in the run's errors
     and the others still complete; the run then ends as failed (``QuarterlyRunIncomplete``)
     and running it again completes the rest. Returns the outcome counts."""
-    calc.quarter_parse(quarter)  # ValueError early, before a run is recorded
+    quarter_check_over(quarter)  # ValueError early, before a run is recorded
     params = {"quarter": quarter, "dealer": dealer.code if dealer else None}
     with job_run(JOB_NAME, params=params, dry_run=dry_run) as run:
         dealers = list(dealers_for_quarter(quarter=quarter, dealer=dealer))

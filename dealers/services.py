@@ -853,9 +853,14 @@ def tier_evaluate(
 
     Every evaluation is recorded with its figures, once per (dealer, period): re-running a
     period refreshes that record (it never counts twice towards demotion) and does not
-    repeat a change already made for it. Returns the change made, or None."""
+    repeat a change already made for it. A period older than the dealer's latest evaluation
+    is history: re-running it (a failed quarterly run re-queued late) changes nothing, so
+    old figures never undo a later promotion or demotion. Returns the change made, or None."""
     calculations.parse_period(period)
     dealer = _locked_dealer(dealer)
+    # "YYYYQn" strings sort like the quarters they name.
+    if TierEvaluation.objects.filter(dealer=dealer, period__gt=period).exists():
+        return None
     existing = (
         TierEvaluation.objects.select_for_update()
         .filter(dealer=dealer, period=period)

@@ -27,7 +27,7 @@ def action_item_reminders(days_before: int = 3) -> int:
     return action_items_remind(days_before=days_before)
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> dict:
     """Quarterly reviews, tier evaluation and bonuses of the quarter that just ended.
 

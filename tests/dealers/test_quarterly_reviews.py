@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,17 @@ from tests.dealers.review_factories import sale
 from tests.factories import AgreementFactory, DealerFactory
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: data is entered during Q3 2026; the job runs when Q4 2026 is over (beat: 1 January 02:00)
+SETUP_AT = dt.datetime(2026, 9, 15, 10, 0, tzinfo=SHANGHAI)
+AFTER_Q4 = dt.datetime(2027, 1, 1, 2, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def _clock(clock):
+    clock.set(SETUP_AT)
+    return clock
 
 
 @pytest.fixture
@@ -38,7 +50,8 @@ def test_quarter_bounds_are_in_manufacturer_time():
     assert end.isoformat() == "2027-01-01T00:00:00+08:00"
 
 
-def test_run_computes_the_figures(worked_example):
+def test_run_computes_the_figures(worked_example, _clock):
+    _clock.set(AFTER_Q4)
     counts = quarterly_run(quarter="2026Q4")
     assert counts == {"created": 1}
     review = QuarterlyReview.objects.get(dealer=worked_example, quarter="2026Q4")
@@ -48,9 +61,10 @@ def test_run_computes_the_figures(worked_example):
     assert review.target == Decimal("800000.00")
     assert review.attainment == Decimal("1.0875")
     assert review.growth == Decimal("1.1750")
-    # Figures of apps not merged yet are recorded as unavailable, not invented.
+    # No tickets and no warehouses: no compliance or freshness to speak of (None, not 0).
     assert review.sla_compliance is None and review.stock_freshness is None
-    assert set(review.outcomes["unavailable"]) >= {"sla_compliance", "stock_freshness"}
+    assert (review.tickets_raised, review.certified_staff) == (0, 0)
+    assert review.outcomes["unavailable"] == []
     # Only attainment is known (capped at 100): overall = 100.00.
     assert review.overall_score == Decimal("100.00")
     run = JobRun.objects.get(job="quarterly_reviews")
@@ -59,8 +73,9 @@ def test_run_computes_the_figures(worked_example):
     assert run.params == {"quarter": "2026Q4", "dealer": None}
 
 
-def test_running_twice_refreshes_drafts_and_never_touches_final(worked_example):
+def test_running_twice_refreshes_drafts_and_never_touches_final(worked_example, _clock):
     other = DealerFactory(code="DEMO-B")
+    _clock.set(AFTER_Q4)
     quarterly_run(quarter="2026Q4")
     final = QuarterlyReview.objects.get(dealer=other)
     final.status, final.finalised_at = "final", dt.datetime(2027, 1, 5, tzinfo=dt.UTC)
@@ -79,7 +94,7 @@ def test_running_twice_refreshes_drafts_and_never_touches_final(worked_example):
     assert (final.net_sales, final.notes, final.status) == (Decimal("0.00"), "kept", "final")
 
 
-def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch):
+def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch, _clock):
     dealers = [DealerFactory(code=f"DEMO-{i}") for i in range(5)]
     for d in dealers:
         sale(d, "1000.00", dt.datetime(2026, 11, 1, 12))
@@ -91,6 +106,7 @@ def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch):
         return real(dealer=dealer, **kwargs)
 
     monkeypatch.setattr(review_services, "quarterly_review_dealer", flaky)
+    _clock.set(AFTER_Q4)
     with pytest.raises(QuarterlyRunIncomplete):
         quarterly_run(quarter="2026Q4")
     assert set(QuarterlyReview.objects.values_list("dealer__code", flat=True)) == {
@@ -111,7 +127,7 @@ def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch):
     assert set(QuarterlyReview.objects.values_list("net_sales", flat=True)) == {Decimal("1000.00")}
 
 
-def test_a_killed_run_is_completed_by_running_again(monkeypatch):
+def test_a_killed_run_is_completed_by_running_again(monkeypatch, _clock):
     """A hard stop (a killed worker) after two dealers: re-running does the rest once."""
     dealers = [DealerFactory(code=f"DEMO-{i}") for i in range(4)]
     real = review_services.quarterly_review_dealer
@@ -122,6 +138,7 @@ def test_a_killed_run_is_completed_by_running_again(monkeypatch):
         return real(dealer=dealer, **kwargs)
 
     monkeypatch.setattr(review_services, "quarterly_review_dealer", dies)
+    _clock.set(AFTER_Q4)
     with pytest.raises(KeyboardInterrupt):
         quarterly_run(quarter="2026Q4")
     assert QuarterlyReview.objects.count() == 2
@@ -132,13 +149,28 @@ def test_a_killed_run_is_completed_by_running_again(monkeypatch):
     ]
 
 
-def test_dry_run_changes_nothing(worked_example):
+def test_a_quarter_not_over_is_refused_before_anything_is_recorded(worked_example, _clock):
+    """Q4 ends at midnight Shanghai time (16:00 UTC on 31 December): one minute before,
+    the job refuses (no run, no review, no evaluation); once it has ended, it runs."""
+    _clock.set(dt.datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI))
+    with pytest.raises(CommandError, match="2026Q4 is not over yet"):
+        call_command("run_quarterly_reviews", "--quarter", "2026Q4")
+    with pytest.raises(ValueError, match="not over yet"):
+        quarterly_run(quarter="2026Q4")
+    assert not JobRun.objects.exists() and not QuarterlyReview.objects.exists()
+    _clock.set(dt.datetime(2026, 12, 31, 16, 0, tzinfo=dt.UTC))
+    call_command("run_quarterly_reviews", "--quarter", "2026Q4")
+    assert QuarterlyReview.objects.get().net_sales == Decimal("870000.00")
+
+
+def test_dry_run_changes_nothing(worked_example, _clock):
+    _clock.set(AFTER_Q4)
     assert quarterly_run(quarter="2026Q4", dry_run=True) == {"would_create": 1}
     assert not QuarterlyReview.objects.exists()
     assert JobRun.objects.get().dry_run is True
 
 
-def test_dealers_terminated_before_the_quarter_are_skipped():
+def test_dealers_terminated_before_the_quarter_are_skipped(_clock):
     DealerFactory(
         code="GONE", status="terminated", status_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     )
@@ -147,12 +179,14 @@ def test_dealers_terminated_before_the_quarter_are_skipped():
         status="terminated",
         status_changed_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )
+    _clock.set(AFTER_Q4)
     quarterly_run(quarter="2026Q4")
     assert list(QuarterlyReview.objects.values_list("dealer__code", flat=True)) == ["LEFT-IN-Q4"]
 
 
-def test_weights_shape_the_overall_score(worked_example):
+def test_weights_shape_the_overall_score(worked_example, _clock):
     weights = ReviewWeights.current()
+    _clock.set(AFTER_Q4)
     quarterly_run(quarter="2026Q4")
     review = QuarterlyReview.objects.get()
     from dealers.review_services import review_assess
@@ -170,8 +204,9 @@ def test_weights_shape_the_overall_score(worked_example):
     assert review.overall_score == Decimal("70.00")
 
 
-def test_command_runs_one_dealer_and_validates_options(worked_example, capsys):
+def test_command_runs_one_dealer_and_validates_options(worked_example, capsys, _clock):
     DealerFactory(code="DEMO-B")
+    _clock.set(AFTER_Q4)
     call_command("run_quarterly_reviews", "--quarter", "2026Q4", "--dealer", "DEMO-A")
     assert "2026Q4: created: 1" in capsys.readouterr().out
     assert list(QuarterlyReview.objects.values_list("dealer__code", flat=True)) == ["DEMO-A"]
@@ -184,16 +219,17 @@ def test_command_runs_one_dealer_and_validates_options(worked_example, capsys):
     assert "[dry run] 2026Q4: would_create: 1, would_refresh: 1" in capsys.readouterr().out
 
 
-def test_command_exits_with_an_error_when_a_dealer_fails(monkeypatch, worked_example):
+def test_command_exits_with_an_error_when_a_dealer_fails(monkeypatch, worked_example, _clock):
     def boom(**kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(review_services, "quarterly_review_dealer", boom)
+    _clock.set(AFTER_Q4)
     with pytest.raises(CommandError, match="1 of 1 dealers failed: DEMO-A"):
         call_command("run_quarterly_reviews", "--quarter", "2026Q4")
 
 
-def test_wired_providers_are_called_when_present(monkeypatch, worked_example):
+def test_wired_providers_are_called_when_present(monkeypatch, worked_example, _clock):
     """At merge the other apps' functions take over; the job passes them the right inputs."""
     calls = {}
 
@@ -219,6 +255,7 @@ def test_wired_providers_are_called_when_present(monkeypatch, worked_example):
             }
         },
     )
+    _clock.set(AFTER_Q4)
     quarterly_run(quarter="2026Q4")
     quarterly_run(quarter="2026Q4")
     review = QuarterlyReview.objects.get()

@@ -161,6 +161,29 @@ class TestEvaluate:
         assert dealer.tier.code == "junior"
         assert TierChange.objects.filter(dealer=dealer).count() == 1
 
+    def test_re_running_an_older_period_leaves_the_later_ones_alone(self, tiers):
+        """Expert; 2026Q1 below (senior figures): grace; 2026Q2 below (junior): demoted.
+        Re-running 2026Q1 afterwards must not promote back to senior on Q1's figures, nor
+        rewrite Q1's record."""
+        dealer = DealerFactory(tier=tiers["expert"])
+        certify(dealer, 3, tiers["senior"])
+        assert evaluate(dealer, "2026Q1", "2500000", "75") is None  # grace
+        assert evaluate(dealer, "2026Q2", "600000", "75") is not None  # demoted to junior
+        dealer.refresh_from_db()
+        assert dealer.tier.code == "junior"
+
+        assert evaluate(dealer, "2026Q1", "2500000", "75") is None
+
+        dealer.refresh_from_db()
+        assert dealer.tier.code == "junior"
+        assert TierChange.objects.filter(dealer=dealer).count() == 1
+        q1 = TierEvaluation.objects.get(dealer=dealer, period="2026Q1")
+        assert (q1.outcome, q1.tier_before.code, q1.tier_after.code) == (
+            "grace",
+            "expert",
+            "expert",
+        )
+
     def test_bad_period_is_refused(self, tiers, dealer):
         with pytest.raises(ValueError):
             evaluate(dealer, "2026-10", "0")

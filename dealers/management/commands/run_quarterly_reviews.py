@@ -3,9 +3,13 @@ twin of the beat task (first day of each quarter, 02:00 manufacturer time)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dealers import review_calculations as calc
 from dealers.models import Dealer
-from dealers.review_services import QuarterlyRunIncomplete, previous_quarter, quarterly_run
+from dealers.review_services import (
+    QuarterlyRunIncomplete,
+    previous_quarter,
+    quarter_check_over,
+    quarterly_run,
+)
 from portal.audit import acting_as
 
 
@@ -27,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, quarter=None, dealer=None, dry_run=False, **options):
         quarter = quarter or previous_quarter()
         try:
-            calc.quarter_parse(quarter)
+            quarter_check_over(quarter)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         dealer_obj = None
