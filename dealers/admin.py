@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,6 +26,7 @@ from dealers.models import (
     TierChange,
     TierEvaluation,
 )
+from portal.clock import manufacturer_today
 
 
 def run_service_action(modeladmin, request, queryset, call, done_message):
@@ -306,7 +306,7 @@ class TerritoryAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("End the selected grants today"), permissions=["change"])
     def end_today(self, request, queryset):
-        today = timezone.localdate()
+        today = manufacturer_today()
         run_service_action(
             self,
             request,

@@ -21,6 +21,7 @@ from dealers.models import (
     Tier,
     TierEvaluation,
 )
+from portal.clock import manufacturer_today
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
@@ -34,7 +35,7 @@ def dealer_can_write(dealer: Dealer | None) -> bool:
     if dealer.status == Dealer.Status.ACTIVE:
         return True
     if dealer.status == Dealer.Status.TERMINATING:
-        return dealer.notice_ends_on is None or timezone.localdate() <= dealer.notice_ends_on
+        return dealer.notice_ends_on is None or manufacturer_today() <= dealer.notice_ends_on
     return False
 
 
@@ -201,7 +202,7 @@ def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> di
 
     Sales and score are those of the latest evaluation (sales: the trailing four quarters
     up to the last completed one when never evaluated)."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or timezone.localdate(timezone=ZoneInfo(settings.MANUFACTURER_TIME_ZONE))
     tiers = list(Tier.objects.order_by("rank"))
     current = next(t for t in tiers if t.pk == dealer.tier_id)
     following = [t for t in tiers if t.rank > current.rank]

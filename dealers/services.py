@@ -41,6 +41,7 @@ from dealers.models import (
     TierEvaluation,
 )
 from portal.audit import current_actor
+from portal.clock import manufacturer_today
 from portal.models import User
 from portal.notifications import in_language_of, notification_send
 
@@ -51,7 +52,7 @@ def _actor_label() -> str:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return manufacturer_today()
 
 
 # --- Territories (§2) -------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dealers import selectors, services
 from dealers.forms import ApplicationForm, MemberInviteForm
 from dealers.models import Agreement, ApplicationDocument, DealerMembership
 from portal.access import actor_from
+from portal.clock import manufacturer_today
 
 #: at most this many application submissions per IP address and window
 APPLY_RATE = getattr(settings, "DEALER_APPLY_RATE", (5, 3600))
@@ -190,7 +191,7 @@ def territories(request, dealer):
         .filter(dealer=dealer)
         .order_by("product_line__code", "region__code", "starts_on")
     )
-    today = timezone.localdate()
+    today = manufacturer_today()
     return render(
         request,
         "dealers/territories.html",
@@ -262,5 +263,5 @@ def certifications(request, dealer):
     return render(
         request,
         "dealers/certifications.html",
-        _context(request, dealer, certifications=rows, today=timezone.localdate()),
+        _context(request, dealer, certifications=rows, today=manufacturer_today()),
     )
