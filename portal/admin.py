@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -53,24 +55,63 @@ class ApiKeyAdmin(APIKeyModelAdmin, SimpleHistoryAdmin):
         self.message_user(request, _("Keys revoked."), messages.SUCCESS)
 
 
+class JobRunStatusFilter(admin.SimpleListFilter):
+    """Status, with "stalled" (running, but no heartbeat for ``JOB_STALL_AFTER_MINUTES``)
+    apart from the runs that are alive."""
+
+    title = _("status")
+    parameter_name = "state"
+    STALLED = "stalled"
+
+    def lookups(self, request, model_admin):
+        return [
+            (JobRun.Status.RUNNING, JobRun.Status.RUNNING.label),
+            (self.STALLED, _("stalled")),
+            (JobRun.Status.SUCCEEDED, JobRun.Status.SUCCEEDED.label),
+            (JobRun.Status.FAILED, JobRun.Status.FAILED.label),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == JobRun.Status.RUNNING:
+            return queryset.alive()
+        if value == self.STALLED:
+            return queryset.stalled()
+        if value in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
+            return queryset.filter(status=value)
+        return queryset
+
+
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin):
     list_display = (
         "job",
-        "status",
+        "state",
         "started_at",
         "finished_at",
         "progress",
         "dry_run",
         "started_by",
         "error_count",
+        "heartbeat_at",
     )
-    list_filter = ("job", "status", "dry_run")
+    list_filter = ("job", JobRunStatusFilter, "dry_run")
     search_fields = ("job", "started_by")
-    readonly_fields = [f.name for f in JobRun._meta.fields]
+    readonly_fields = ["state", *(f.name for f in JobRun._meta.fields if f.name != "status")]
 
     change_form_template = "admin/portal/jobrun/change_form.html"
     change_list_template = "admin/portal/jobrun/change_list.html"
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        if obj.is_stalled():
+            return format_html(
+                '<strong title="{}">{}</strong>',
+                _("No heartbeat since %(since)s: its process was probably killed.")
+                % {"since": date_format(localtime(obj.heartbeat_at), "DATETIME_FORMAT")},
+                _("stalled"),
+            )
+        return obj.get_status_display()
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
@@ -92,15 +133,16 @@ class JobRunAdmin(admin.ModelAdmin):
 
     actions = ["rerun"]
 
-    @admin.action(description=_("Re-run the selected failed runs"))
+    @admin.action(description=_("Re-run the selected failed or stalled runs"))
     def rerun(self, request, queryset):
-        queued = sum(job_rerun(run=run) for run in queryset.order_by("pk"))
-        skipped = queryset.count() - queued
+        runs = list(queryset.order_by("pk"))
+        queued = sum(job_rerun(run=run) for run in runs)
+        skipped = len(runs) - queued
         self.message_user(
             request,
             _(
-                "%(queued)d runs queued again; %(skipped)d skipped (not failed, dry runs, or jobs "
-                "without a re-run task)."
+                "%(queued)d runs queued again; %(skipped)d skipped (neither failed nor stalled, "
+                "dry runs, or jobs without a re-run task)."
             )
             % {"queued": queued, "skipped": skipped},
             messages.SUCCESS if queued else messages.WARNING,
@@ -108,8 +150,16 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Reload every few seconds while a job runs, so that its progress moves.
-        running = JobRun.objects.filter(status=JobRun.Status.RUNNING).exists()
+        running = JobRun.objects.alive().exists()
         return super().changelist_view(request, {**(extra_context or {}), "auto_refresh": running})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        alive = (
+            JobRun.objects.alive().filter(pk=object_id).exists() if object_id.isdigit() else False
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "auto_refresh": alive}
+        )
 
     def has_add_permission(self, request):
         return False

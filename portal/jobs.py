@@ -11,15 +11,23 @@ Use it outside any transaction, with each unit of work (a dealer, a ticket) in i
 ``transaction.atomic()``: progress then stays visible while the job runs, and a failed run
 is recorded as failed while the units already done stay done. Re-running a failed job is
 safe because every job's services are idempotent.
+
+While it runs, the handle writes the progress with a heartbeat (``JobRun.heartbeat_at``) at
+most every ``RunHandle.WRITE_INTERVAL``. A process that is killed (SIGKILL, out of memory, a
+lost worker) cannot record its failure: its run stops beating, shows as stalled in the admin
+after ``JOB_STALL_AFTER_MINUTES``, and the periodic sweep (``stalled_jobs_sweep``, command
+``mark_stalled_jobs``) marks it failed, so that it can be re-run like any failed run. A job
+should therefore advance at least every few minutes (one unit of work well under the
+threshold).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import traceback
 from contextlib import contextmanager
 
-from django.db import connection
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.audit import current_actor
@@ -27,34 +35,49 @@ from portal.models import JobRun
 
 
 class RunHandle:
+    #: Progress (and with it the heartbeat) is written at most this often, so a job over
+    #: many items makes a bounded number of writes; ``job_run`` writes the final state.
+    WRITE_INTERVAL = dt.timedelta(seconds=5)
+
     def __init__(self, run: JobRun):
         self.run = run
         self._counts: dict[str, int] = {}
+        self._written_at = run.heartbeat_at
 
-    def _save(self, **fields):
-        # Written through a separate connection when inside an atomic block would hide it;
-        # Django has one connection per thread, so we write in autocommit when we can.
-        JobRun.objects.filter(pk=self.run.pk).update(**fields)
+    def _save(self, *, force: bool = False) -> None:
+        # Inside an atomic block the write would stay invisible until the job's transaction
+        # commits (and Django has one connection per thread), so progress is written only in
+        # autocommit; the heartbeat rides along with it.
+        if connection.in_atomic_block:
+            return
+        now = timezone.now()
+        if not force and now - self._written_at < self.WRITE_INTERVAL:
+            return
+        JobRun.objects.filter(pk=self.run.pk).update(
+            heartbeat_at=now,
+            total=self.run.total,
+            done=self.run.done,
+            counts=self._counts,
+            errors=self.run.errors,
+        )
+        self._written_at = self.run.heartbeat_at = now
 
     def set_total(self, total: int) -> None:
         self.run.total = total
-        if not connection.in_atomic_block:
-            self._save(total=total)
+        self._save(force=True)
 
     def advance(self, n: int = 1, **counts: int) -> None:
         self.run.done += n
         for key, value in counts.items():
             self._counts[key] = self._counts.get(key, 0) + value
-        if not connection.in_atomic_block:
-            self._save(done=F("done") + n, counts=self._counts)
+        self._save()
 
     def count(self, **counts: int) -> None:
         self.advance(0, **counts)
 
     def error(self, message: str, **context) -> None:
         self.run.errors.append({"message": message, **context})
-        if not connection.in_atomic_block:
-            self._save(errors=self.run.errors)
+        self._save()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -71,6 +94,7 @@ def job_run(
         params=params or {},
         dry_run=dry_run,
         started_by=started_by or (actor.label if actor else "system"),
+        heartbeat_at=timezone.now(),
     )
     handle = RunHandle(run)
     try:
@@ -89,17 +113,18 @@ def job_run(
 
 
 def _finish(run: JobRun, status: str, handle: RunHandle) -> None:
-    def write():
-        JobRun.objects.filter(pk=run.pk).update(
-            status=status,
-            finished_at=timezone.now(),
-            done=handle.run.done,
-            total=handle.run.total,
-            counts=handle.counts,
-            errors=handle.run.errors,
-        )
-
-    write()
+    # The real outcome wins: a slow run that the sweep took for stalled, and that finishes
+    # after all, records how it ended.
+    now = timezone.now()
+    JobRun.objects.filter(pk=run.pk).update(
+        status=status,
+        finished_at=now,
+        heartbeat_at=now,
+        done=handle.run.done,
+        total=handle.run.total,
+        counts=handle.counts,
+        errors=handle.run.errors,
+    )
 
 
 #: job name → Celery task re-running it with the run's ``params`` as keyword arguments.
@@ -110,15 +135,54 @@ RERUN_TASKS = {
 }
 
 
-def job_rerun(*, run: JobRun) -> bool:
-    """Queue a failed run again (after commit) with the same parameters. Safe because every
-    job's service is idempotent. Returns False for runs that cannot be re-run here."""
+def job_rerun(*, run: JobRun, now: dt.datetime | None = None) -> bool:
+    """Queue a failed or stalled run again (after commit) with the same parameters; a
+    stalled run is marked failed first. Safe because every job's service is idempotent.
+    Returns False for runs that cannot be re-run here."""
     from celery import current_app
-    from django.db import transaction
 
     task_name = RERUN_TASKS.get(run.job)
-    if task_name is None or run.status != JobRun.Status.FAILED or run.dry_run:
+    if task_name is None or run.dry_run:
         return False
-    params = dict(run.params)
-    transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=params))
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_stalled(now):
+            _mark_stalled(run, now or timezone.now())
+        elif run.status != JobRun.Status.FAILED:
+            return False
+        params = dict(run.params)
+        transaction.on_commit(lambda: current_app.send_task(task_name, kwargs=params))
     return True
+
+
+STALLED_MESSAGE = "stalled: no heartbeat since {since}"
+
+
+def _mark_stalled(run: JobRun, now: dt.datetime) -> None:
+    since = run.heartbeat_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    run.status = JobRun.Status.FAILED
+    run.finished_at = now
+    run.errors = [*run.errors, {"message": STALLED_MESSAGE.format(since=since), "code": "stalled"}]
+    run.save(update_fields=["status", "finished_at", "errors"])
+
+
+@transaction.atomic
+def jobs_mark_stalled(*, now: dt.datetime | None = None) -> list[JobRun]:
+    """Mark every stalled run (running, no heartbeat for ``JOB_STALL_AFTER_MINUTES``: its
+    process was killed) failed with a "stalled: no heartbeat since …" error, so the record
+    is honest and the admin can re-run it. Returns the runs marked."""
+    now = now or timezone.now()
+    runs = list(JobRun.objects.stalled(now).select_for_update(skip_locked=True).order_by("pk"))
+    for run in runs:
+        _mark_stalled(run, now)
+    return runs
+
+
+def stalled_jobs_sweep(*, now: dt.datetime | None = None) -> int:
+    """The periodic sweep (task ``portal.tasks.mark_stalled_jobs``, command
+    ``mark_stalled_jobs``), itself recorded as a run. Returns how many runs it marked."""
+    now = now or timezone.now()
+    with job_run("mark_stalled_jobs", params={"now": now.isoformat()}) as run:
+        marked = jobs_mark_stalled(now=now)
+        run.count(marked=len(marked))
+    return len(marked)

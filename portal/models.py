@@ -1,11 +1,14 @@
 """Accounts and API keys."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
@@ -115,6 +118,23 @@ class Notification(models.Model):
         return self.title
 
 
+class JobRunQuerySet(models.QuerySet):
+    @staticmethod
+    def stall_cutoff(now=None):
+        """Running runs whose last heartbeat is before this are stalled."""
+        minutes = settings.JOB_STALL_AFTER_MINUTES
+        return (now or timezone.now()) - dt.timedelta(minutes=minutes)
+
+    def stalled(self, now=None):
+        """Running runs whose process went away (killed, out of memory, a lost worker): no
+        heartbeat for ``JOB_STALL_AFTER_MINUTES``."""
+        return self.filter(status=JobRun.Status.RUNNING, heartbeat_at__lt=self.stall_cutoff(now))
+
+    def alive(self, now=None):
+        """Running runs with a recent heartbeat."""
+        return self.filter(status=JobRun.Status.RUNNING, heartbeat_at__gte=self.stall_cutoff(now))
+
+
 class JobRun(models.Model):
     """One run of a batch job (statements, reviews, bonuses, sweeps, alerts)."""
 
@@ -136,14 +156,33 @@ class JobRun(models.Model):
     done = models.PositiveIntegerField(_("items done"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    #: Written with the progress (at most every few seconds) while the run is alive; a
+    #: running run without one for ``JOB_STALL_AFTER_MINUTES`` is stalled.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), default=timezone.now)
+
+    objects = JobRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("job run")
         verbose_name_plural = _("job runs")
         ordering = ["-started_at", "-pk"]
+        indexes = [
+            # The stall sweep and the admin's "stalled" filter.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=models.Q(status="running"),
+                name="portal_jobrun_running_hb",
+            )
+        ]
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def is_stalled(self, now=None) -> bool:
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at < JobRunQuerySet.stall_cutoff(now)
+        )
 
     @property
     def progress_percent(self) -> int | None:

@@ -1,6 +1,7 @@
 """Periodic jobs of the portal (merged into ``CELERY_BEAT_SCHEDULE``; CELERY_TIMEZONE is UTC).
 
 - action-item reminders: daily, 09:00 manufacturer time (twin: ``send_action_item_reminders``);
+- stalled job runs: every 5 minutes (twin: ``mark_stalled_jobs``);
 - quarterly reviews: the first day of each quarter, 02:00 manufacturer time (twin:
   ``run_quarterly_reviews``).
 
@@ -56,6 +57,10 @@ BEAT_SCHEDULE = {
     "portal-action-item-reminders": {
         "task": "portal.tasks.action_item_reminders",
         "schedule": daily_crontab(9),
+    },
+    "portal-mark-stalled-jobs": {
+        "task": "portal.tasks.mark_stalled_jobs",
+        "schedule": crontab(minute="*/5"),
     },
     "dealers-quarterly-reviews": {
         "task": "portal.tasks.quarterly_reviews",

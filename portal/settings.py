@@ -143,6 +143,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A running job run without a heartbeat (progress) for this long is stalled: its process
+# was killed; the sweep (`mark_stalled_jobs`) marks it failed so that it can be re-run.
+JOB_STALL_AFTER_MINUTES = env.int("JOB_STALL_AFTER_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app lists its periodic jobs in `<app>/schedule.py:BEAT_SCHEDULE` (the ops twin of
 # each is a management command); they are merged here.

@@ -20,6 +20,14 @@ def ping(value: str) -> str:
 
 
 @shared_task
+def mark_stalled_jobs() -> int:
+    """Every few minutes: mark running job runs without a heartbeat failed (``portal.jobs``)."""
+    from portal.jobs import stalled_jobs_sweep
+
+    return stalled_jobs_sweep()
+
+
+@shared_task
 def action_item_reminders(days_before: int = 3) -> int:
     """Daily: remind owners of action items due soon (``portal.services.action_items_remind``)."""
     from portal.services import action_items_remind

@@ -1,0 +1,33 @@
+"""`manage.py mark_stalled_jobs [--now ISO]`: the ops twin of the periodic sweep that marks
+running job runs without a heartbeat for ``JOB_STALL_AFTER_MINUTES`` failed."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from portal.audit import acting_as
+from portal.jobs import stalled_jobs_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark running job runs whose process went away (no heartbeat for "
+        "JOB_STALL_AFTER_MINUTES) failed, so that they can be re-run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+
+    def handle(self, *args, now=None, **options):
+        when = timezone.now()
+        if now:
+            try:
+                when = dt.datetime.fromisoformat(now)
+            except ValueError:
+                raise CommandError("--now must be an ISO date-time") from None
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        with acting_as("command:mark_stalled_jobs"):
+            marked = stalled_jobs_sweep(now=when)
+        self.stdout.write(self.style.SUCCESS(f"{marked} stalled runs marked failed"))
