@@ -153,3 +153,47 @@ def test_ticket_attachment_and_comment_lists_are_constant(manufacturer_client, b
         many = manufacturer_client.get(url_of(ticket))
         assert len(many.json()) == 5
         assert _count(manufacturer_client, url_of(ticket)) <= one_row
+
+
+STAFF_PAGES = [
+    "/tickets/",
+    "/statements/",
+    "/stock/",
+    "/stock/regions/",
+    "/stock/regions/CN-GD/",
+    "/reviews/",
+    "/meetings/",
+    "/action-items/",
+    "/announcements/",
+    "/notifications/",
+    "/",
+]
+
+
+def _api_list_urls():
+    from portal.api.urls import router
+
+    return sorted(f"/api/v1/{prefix}/" for prefix, _viewset, _basename in router.registry)
+
+
+def test_staff_pages_and_api_lists_are_constant_in_rows(client, manufacturer_client, bundles):
+    client.force_login(StaffUserFactory(is_superuser=True))
+    bundles(1)
+    api_urls = _api_list_urls()
+    assert "/api/v1/sales/" in api_urls
+    for url in STAFF_PAGES:
+        _count(client, url)
+    for url in api_urls:
+        _count(manufacturer_client, url)
+    few = {url: _count(client, url) for url in STAFF_PAGES}
+    few_api = {url: _count(manufacturer_client, url) for url in api_urls}
+    bundles(4)
+    grown = {url: (few[url], n) for url in STAFF_PAGES if (n := _count(client, url)) > few[url]}
+    grown.update(
+        {
+            url: (few_api[url], n)
+            for url in api_urls
+            if (n := _count(manufacturer_client, url)) > few_api[url]
+        }
+    )
+    assert not grown, grown
