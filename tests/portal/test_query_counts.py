@@ -197,3 +197,87 @@ def test_staff_pages_and_api_lists_are_constant_in_rows(client, manufacturer_cli
         }
     )
     assert not grown, grown
+
+
+DEALER_PAGES = [
+    "/",
+    "/tickets/",
+    "/statements/",
+    "/stock/",
+    "/notifications/",
+    "/meetings/",
+    "/action-items/",
+    "/announcements/",
+    "/reviews/",
+    "/dealer/",
+    "/dealer/territories/",
+    "/dealer/members/",
+    "/dealer/certifications/",
+    "/dealer/agreement/",
+    "/dealer/tier/",
+]
+
+
+def test_dealer_pages_and_api_lists_are_constant_in_own_rows(
+    client, dealer, dealer_client, settings, tmp_path
+):
+    """One dealer's own rows grow (tickets, sales and statements of several months, stock,
+    meetings, action items, notifications, members, territories, certifications)."""
+    settings.MEDIA_ROOT = tmp_path
+    user = MembershipFactory(dealer=dealer, role="owner").user
+    client.force_login(user)
+    give_plan(dealer, plan_p())
+    program = CertificationProgramFactory()
+    state = {"n": 0}
+
+    def grow(count):
+        for _ in range(count):
+            i = state["n"] = state["n"] + 1
+            ticket = make_ticket(dealer)
+            conflict_services.ticket_comment(actor=SYSTEM, ticket=ticket, body=f"comment {i}")
+            warehouse = WarehouseFactory(dealer=dealer)
+            product = ProductFactory()
+            inventory_services.stock_levels_apply_sets(
+                actor=ApiKeyFactory.issue(manufacturer=True)[0],
+                items=[
+                    {
+                        "warehouse": warehouse.code,
+                        "sku": product.sku,
+                        "quantity": 5 + i,
+                        "as_of": "2026-11-20T08:00:00+08:00",
+                    }
+                ],
+            )
+            sale(dealer, "1000.00", local(2026, i, 5, 10, 0))
+            commission_services.statements_build(period=dt.date(2026, i, 1), dealer_ids=[dealer.pk])
+            member = MembershipFactory(dealer=dealer).user
+            Certification.objects.create(
+                dealer=dealer,
+                user=member,
+                program=program,
+                passed_on=dt.date(2026, 1, i),
+                expires_on=dt.date(2028, 1, 1),
+            )
+            TerritoryFactory(dealer=dealer)
+            ActionItemFactory(meeting=MeetingFactory(dealer=dealer))
+            NotificationFactory(recipient=user)
+            AnnouncementFactory()
+
+    grow(1)
+    api_urls = _api_list_urls()
+    for url in DEALER_PAGES:
+        _count(client, url)
+    for url in api_urls:
+        _count(dealer_client, url)
+    few = {url: _count(client, url) for url in DEALER_PAGES}
+    few_api = {url: _count(dealer_client, url) for url in api_urls}
+    grow(4)
+    grown = {url: (few[url], n) for url in DEALER_PAGES if (n := _count(client, url)) > few[url]}
+    grown.update(
+        {
+            url: (few_api[url], n)
+            for url in api_urls
+            if (n := _count(dealer_client, url)) > few_api[url]
+        }
+    )
+    assert not grown, grown
