@@ -282,13 +282,19 @@ def application_submit(
         document.save()
     _application_acknowledge(application)
     managers = selectors.region_channel_managers(regions[0])
-    if managers:
+    url = reverse("admin:dealers_application_change", args=[application.pk])
+    for manager in managers:
+        # Rendered in each manager's language, not the applicant's.
+        with in_language_of(manager):
+            title = _("New dealer application %(number)s: %(company)s") % {
+                "number": application.number,
+                "company": application.company_name,
+            }
         notification_send(
-            recipients=managers,
+            recipients=[manager],
             kind="dealer_application",
-            title=_("New dealer application %(number)s: %(company)s")
-            % {"number": application.number, "company": application.company_name},
-            url=reverse("admin:dealers_application_change", args=[application.pk]),
+            title=title,
+            url=url,
             email=False,
         )
     return application

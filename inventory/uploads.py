@@ -110,8 +110,11 @@ def parse_stock_file(*, name: str, data: bytes, now: datetime | None = None) -> 
     reader = _rows_from_xlsx if name.lower().endswith(".xlsx") else _rows_from_csv
     try:
         rows = list(reader(data))
-    except (ValueError, csv.Error) as exc:
+    except ValueError as exc:  # our own, translated messages
         result.errors.append(_file_error(str(exc)))
+        return result
+    except csv.Error:  # the csv module's messages are English-only
+        result.errors.append(_file_error(_("The file is not valid CSV.")))
         return result
     if not rows:
         result.errors.append(_file_error(_("The file is empty.")))

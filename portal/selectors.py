@@ -48,7 +48,8 @@ def announcement_list_visible_to(who, *, user=None):
 
     if actor_from(who).manufacturer:
         qs = qs.annotate(receipt_count=Count("receipts", distinct=True))
-    return qs
+    # Explicit: Meta.ordering is ignored in a GROUP BY query (the receipt count).
+    return qs.order_by("-published_at", "-pk")
 
 
 def notification_list_for(user):

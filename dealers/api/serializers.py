@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from dealers.models import (
@@ -160,7 +161,7 @@ class CertificationSerializer(ValidatedModelSerializer):
             membership = user.dealer_membership
             if membership is None:
                 raise serializers.ValidationError(
-                    {"user": serializers.ErrorDetail("Not a dealer user.", code="not_a_member")}
+                    {"user": serializers.ErrorDetail(_("Not a dealer user."), code="not_a_member")}
                 )
             return attrs
         return super().validate(attrs)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
@@ -221,7 +222,7 @@ class ApplicationViewSet(PortalModelViewSet):
             {
                 "non_field_errors": [
                     drf_serializers.ErrorDetail(
-                        "Applications are submitted through the public form at /apply/.",
+                        _("Applications are submitted through the public form at /apply/."),
                         code="use_apply_form",
                     )
                 ]

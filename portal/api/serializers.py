@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -77,7 +78,7 @@ class CurrentDealerDefault:
         actor = actor_from(serializer_field.context["request"])
         if actor.dealer_id is None:
             raise serializers.ValidationError(
-                serializers.ErrorDetail("This field is required.", code="required")
+                serializers.ErrorDetail(_("This field is required."), code="required")
             )
         return actor.dealer
 

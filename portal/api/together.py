@@ -274,9 +274,8 @@ class AnnouncementViewSet(PortalNoDeleteViewSet):
 
     def get_queryset(self):
         qs = selectors.announcement_list_visible_to(self.request, user=self.request.user)
-        if self.actor.manufacturer:
-            qs = qs.prefetch_related("dealers", "regions", "tiers")
-        return qs
+        # Every caller gets the audience fields: prefetch them for dealers too (no N+1).
+        return qs.prefetch_related("dealers", "regions", "tiers")
 
     def perform_create(self, serializer):
         user = self.request.user

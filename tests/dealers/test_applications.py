@@ -280,3 +280,24 @@ def test_invitation_is_in_the_applicants_language(staff, django_capture_on_commi
     owner = dealer.memberships.get().user
     assert owner.preferred_language == "zh-hans"
     assert "设置密码" in mail.outbox[0].body
+
+
+def test_new_application_notice_is_in_each_managers_language():
+    from django.utils import translation
+
+    from portal.models import Notification
+
+    region = region_tree()["CN-GD-SZ"]
+    english = StaffUserFactory(preferred_language="en")
+    chinese = StaffUserFactory(preferred_language="zh-hans")
+    region.channel_managers.add(english, chinese)
+    with translation.override("zh-hant"):  # the applicant's language
+        application = submit_application(regions=[region])
+    titles = {
+        n.recipient_id: n.title for n in Notification.objects.filter(kind="dealer_application")
+    }
+    company = application.company_name
+    assert titles == {
+        english.pk: f"New dealer application {application.number}: {company}",
+        chinese.pk: f"新的经销商申请 {application.number}：{company}",
+    }

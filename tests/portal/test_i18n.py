@@ -29,3 +29,51 @@ def test_both_chinese_catalogues_exist_for_every_app():
     ):
         for lang in ("zh_Hans", "zh_Hant"):
             assert (ROOT / base / lang / "LC_MESSAGES" / "django.po").is_file(), (base, lang)
+
+
+# The source trees `make messages` extracts from, each with its catalogue directory.
+SOURCE_TREES = {
+    "portal": "portal/locale",
+    "dealers": "dealers/locale",
+    "inventory": "inventory/locale",
+    "commissions": "commissions/locale",
+    "conflicts": "conflicts/locale",
+    "templates": "locale",
+}
+
+
+def test_makemessages_adds_nothing_untranslated(tmp_path, monkeypatch, settings):
+    """Re-extract every tree into a scratch copy (as `make messages` does) and require that
+    every resulting entry is translated: a string marked for translation but missing from a
+    catalogue (someone forgot `make messages`) fails here, not in front of a user."""
+    import shutil
+
+    import polib
+    from django.core.management import call_command
+
+    # makemessages writes to LOCALE_PATHS[0] for files outside any ./locale; keep it away
+    # from the real catalogues.
+    settings.LOCALE_PATHS = []
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "locale")
+    problems = []
+    for tree, catalogue in SOURCE_TREES.items():
+        copy = tmp_path / tree
+        shutil.copytree(ROOT / tree, copy, ignore=ignore)
+        shutil.copytree(ROOT / catalogue, copy / "locale", ignore=shutil.ignore_patterns("*.mo"))
+        monkeypatch.chdir(copy)
+        call_command("makemessages", locale=["zh_Hans", "zh_Hant"], no_obsolete=True, verbosity=0)
+        for po_path in sorted((copy / "locale").glob("*/LC_MESSAGES/django.po")):
+            original = {
+                e.msgid
+                for e in polib.pofile(str(ROOT / catalogue / po_path.relative_to(copy / "locale")))
+            }
+            for entry in polib.pofile(str(po_path)):
+                if entry.obsolete:
+                    continue
+                if entry.msgid not in original:
+                    problems.append(f"{catalogue} {po_path.parts[-3]}: new msgid {entry.msgid!r}")
+                elif "fuzzy" in entry.flags or not entry.translated():
+                    problems.append(
+                        f"{catalogue} {po_path.parts[-3]}: untranslated {entry.msgid!r}"
+                    )
+    assert not problems, "run `make messages` and translate:\n" + "\n".join(problems)

@@ -388,3 +388,14 @@ def test_quarterly_task_with_a_dealer(monkeypatch, dealer):
     )
     tasks.quarterly_reviews(quarter="2026Q4", dealer=dealer.code)
     assert calls == [{"quarter": "2026Q4", "dealer": dealer}]
+
+
+def test_staff_announcement_list_is_newest_first(client):
+    """The staff list counts receipts (a GROUP BY, where Meta.ordering does not apply): the
+    order is still newest first."""
+    client.force_login(StaffUserFactory(is_superuser=True))
+    published = [dt.datetime(2026, 11, day, tzinfo=dt.UTC) for day in (3, 1, 5, 2)]
+    rows = [AnnouncementFactory(published_at=at) for at in published]
+    response = client.get(reverse("site:announcement-list"))
+    listed = [a.pk for a in response.context["page"].object_list]
+    assert listed == [rows[2].pk, rows[0].pk, rows[3].pk, rows[1].pk]
