@@ -34,10 +34,10 @@ from conflicts.models import (
 )
 from conflicts.selectors import calendar_as_calculation, calendar_for_region, policy_for
 from portal.access import Actor, actor_from
+from portal.files import MAX_DOCUMENT_BYTES, sniff_document_type
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.EMERGENCY]
 WARNING_PERCENT = 80
 
@@ -471,20 +471,6 @@ def ticket_comment(
     return comment
 
 
-PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """PDF, JPEG or PNG by their first bytes (never by file name)."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    return None
-
-
 @transaction.atomic
 def ticket_attach(*, actor, ticket: Ticket, upload, comment: TicketComment | None = None):
     """Attach a PDF, JPEG or PNG of at most 10 MB (checked by content)."""
@@ -493,10 +479,10 @@ def ticket_attach(*, actor, ticket: Ticket, upload, comment: TicketComment | Non
     _check_dealer_may_write(actor, ticket)
     if ticket.status == S.CLOSED:
         raise _error("ticket", _("The ticket is closed."), "closed")
-    if upload.size > MAX_ATTACHMENT_BYTES:
+    if upload.size > MAX_DOCUMENT_BYTES:
         raise _error("file", _("Files may be at most 10 MB."), "too_large")
     upload.seek(0)
-    content_type = sniff_content_type(upload.read(16))
+    content_type = sniff_document_type(upload.read(16))
     upload.seek(0)
     if content_type is None:
         raise _error("file", _("Only PDF, JPEG and PNG files are accepted."), "invalid_type")

@@ -17,6 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The §3.1 file rule is shared with ticket attachments (re-exported for dealers' callers).
+from portal.files import DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES, sniff_document_type  # noqa: F401
+
 # --- Unified social credit code (GB 32100-2015) ------------------------------------------
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -59,24 +62,6 @@ def validate_credit_code(value: str) -> None:
             _("The check character does not match: please check the code for typos."),
             code="invalid_check_character",
         )
-
-
-# --- Documents --------------------------------------------------------------------------
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-
-
-def sniff_document_type(head: bytes) -> str | None:
-    """The content type (PDF, JPEG or PNG) by the file's first bytes, or None."""
-    for signature, content_type in DOCUMENT_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 # --- Application scoring ----------------------------------------------------------------
