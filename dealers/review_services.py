@@ -28,6 +28,7 @@ from dealers import review_calculations as calc
 from dealers.models import Agreement, Dealer
 from dealers.review_models import QuarterlyReview, ReviewWeights
 from portal.access import actor_from
+from portal.clock import manufacturer_date
 from portal.jobs import job_run
 from portal.notifications import in_language_of, notification_send
 
@@ -451,8 +452,7 @@ def review_acknowledge(*, actor, review: QuarterlyReview, comment: str = "") -> 
 def previous_quarter(now: dt.datetime | None = None) -> str:
     """The quarter before the one ``now`` falls in (manufacturer time): what the job run on
     a quarter's first day reviews."""
-    from zoneinfo import ZoneInfo
 
     now = now or timezone.now()
-    today = now.astimezone(ZoneInfo(settings.MANUFACTURER_TIME_ZONE)).date()
+    today = manufacturer_date(now)
     return calc.quarter_shift(calc.quarter_of(today), -1)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q, Sum
-from django.utils import timezone
+from django.db.models import Max, Q
 
 from dealers import calculations
 from dealers.models import (
@@ -21,7 +18,7 @@ from dealers.models import (
     Tier,
     TierEvaluation,
 )
-from portal.clock import manufacturer_today
+from portal.clock import manufacturer_today, manufacturer_zone
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
@@ -172,27 +169,23 @@ def tier_requirements() -> list[calculations.TierRequirements]:
 
 
 def _manufacturer_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time.min, tzinfo=ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
-    )
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=manufacturer_zone())
 
 
 def dealer_trailing_sales(*, dealer: Dealer, period: str) -> Decimal:
     """Net sales of the four quarters ending with ``period`` (months in the manufacturer's
-    time zone), from the reported sale lines, returns included."""
-    from commissions.models import SaleLine
+    time zone), returns included — commissions' figure, the one statements use."""
+    from commissions.selectors import net_sales_by_dealer
 
     start, end = calculations.trailing_four_quarters(period)
-    total = SaleLine.objects.filter(
-        dealer=dealer,
-        sold_at__gte=_manufacturer_midnight(start),
-        sold_at__lt=_manufacturer_midnight(end),
-    ).aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal("0")).quantize(Decimal("0.01"))
+    totals = net_sales_by_dealer(
+        start=_manufacturer_midnight(start), end=_manufacturer_midnight(end), dealer_ids=[dealer.pk]
+    )
+    return totals.get(dealer.pk, Decimal("0.00"))
 
 
 def last_completed_period(today: datetime.date | None = None) -> str:
-    today = today or timezone.localdate(timezone=ZoneInfo(settings.MANUFACTURER_TIME_ZONE))
+    today = today or manufacturer_today()
     return calculations.previous_period(calculations.period_of(today))
 
 
@@ -202,7 +195,7 @@ def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> di
 
     Sales and score are those of the latest evaluation (sales: the trailing four quarters
     up to the last completed one when never evaluated)."""
-    on_date = on_date or timezone.localdate(timezone=ZoneInfo(settings.MANUFACTURER_TIME_ZONE))
+    on_date = on_date or manufacturer_today()
     tiers = list(Tier.objects.order_by("rank"))
     current = next(t for t in tiers if t.pk == dealer.tier_id)
     following = [t for t in tiers if t.rank > current.rank]

@@ -14,3 +14,13 @@ def manufacturer_zone() -> ZoneInfo:
 
 def manufacturer_today() -> dt.date:
     return timezone.localdate(timezone=manufacturer_zone())
+
+
+def manufacturer_now() -> dt.datetime:
+    """Now, as a wall-clock time in the manufacturer's zone."""
+    return timezone.now().astimezone(manufacturer_zone())
+
+
+def manufacturer_date(instant: dt.datetime) -> dt.date:
+    """The manufacturer's calendar date of an aware instant."""
+    return instant.astimezone(manufacturer_zone()).date()

@@ -20,14 +20,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+
+from portal.clock import manufacturer_now
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
 DEFAULT_PERIOD = "6m"
-
-
-def manufacturer_now() -> dt.datetime:
-    return timezone.now().astimezone(ZoneInfo(settings.MANUFACTURER_TIME_ZONE))
 
 
 def month_start(when: dt.datetime) -> dt.datetime:

@@ -14,6 +14,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from portal.access import TenantManager, TenantQuerySet, actor_from
 from portal.audit import audited_history
+from portal.clock import manufacturer_today
 
 
 class User(AbstractUser):
@@ -318,12 +319,8 @@ class ActionItem(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from zoneinfo import ZoneInfo
 
-        from django.conf import settings
-        from django.utils import timezone
-
-        today = timezone.now().astimezone(ZoneInfo(settings.MANUFACTURER_TIME_ZONE)).date()
+        today = manufacturer_today()
         return self.is_open and self.due_on < today
 
     def clean(self):

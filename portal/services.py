@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import Actor, actor_from
+from portal.clock import manufacturer_date
 from portal.models import ActionItem, Announcement, AnnouncementReceipt, ApiKey, Meeting, User
 from portal.notifications import in_language_of, notification_send
 
@@ -206,12 +207,9 @@ def action_items_remind(*, now: _dt.datetime | None = None, days_before: int = 3
     have not been reminded yet; each item is reminded once per due date. Returns the count.
 
     Each item is claimed with a conditional UPDATE, so concurrent runs never remind twice."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
 
     now = now or timezone.now()
-    today = now.astimezone(ZoneInfo(settings.MANUFACTURER_TIME_ZONE)).date()
+    today = manufacturer_date(now)
     horizon = today + _dt.timedelta(days=days_before)
     due = (
         ActionItem.objects.filter(

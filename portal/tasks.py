@@ -3,6 +3,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from portal.clock import manufacturer_today
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,15 +44,12 @@ def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> 
     Beat fires it at 02:00 manufacturer time on a quarter's first day (see
     ``portal.schedule``); fired on another local day without a ``quarter`` it does nothing.
     Idempotent, so a redelivery after a killed worker (acks late) books nothing twice."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
 
     from dealers.review_services import previous_quarter, quarterly_run
     from portal.schedule import QUARTER_FIRST_MONTHS
 
     if quarter is None:
-        local = timezone.now().astimezone(ZoneInfo(settings.MANUFACTURER_TIME_ZONE)).date()
+        local = manufacturer_today()
         if local.day != 1 or local.month not in QUARTER_FIRST_MONTHS:
             return {"skipped": 1}
         quarter = previous_quarter()
