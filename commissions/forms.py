@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from portal.tabular import TableError, read_table
 
 COLUMNS = ["external_id", "sku", "quantity", "amount", "currency", "sold_at", "ship_to_region"]
 REQUIRED = {"external_id", "sku", "quantity", "amount", "sold_at", "ship_to_region"}
@@ -44,18 +44,11 @@ def _cell(value):
 
 def read_upload(upload) -> tuple[list[dict], list[dict]]:
     """Rows as dicts of strings, and problems of the file itself (as batch errors)."""
-    name = upload.name.lower()
     try:
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        else:
-            text = upload.read().decode("utf-8-sig")
-            raw_rows = [row for row in csv.reader(io.StringIO(text))]
-    except Exception:
+        raw_rows = [
+            [_cell(v) for v in row] for row in read_table(name=upload.name, data=upload.read())
+        ]
+    except TableError:
         return [], [_file_error(_("The file could not be read."))]
     raw_rows = [row for row in raw_rows if any(cell not in ("", None) for cell in row)]
     if not raw_rows:

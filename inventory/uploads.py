@@ -8,8 +8,6 @@ exactly as it validates an API batch.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -20,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from inventory.services import MAX_BATCH_ITEMS
+from portal.tabular import TableError, read_table
 
 COLUMNS = ["warehouse", "sku", "quantity", "as_of"]
 REQUIRED = ["warehouse", "sku", "quantity"]
@@ -72,33 +71,6 @@ def _cell(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _rows_from_csv(data: bytes):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(_("The file is not UTF-8 or GB18030 text."))
-    yield from csv.reader(io.StringIO(text))
-
-
-def _rows_from_xlsx(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ValueError(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else v for v in row]
-    finally:
-        workbook.close()
-
-
 def parse_stock_file(*, name: str, data: bytes, now: datetime | None = None) -> ParsedUpload:
     """Rows of a CSV/XLSX file as sync items. ``as_of`` defaults to ``now`` (fixed here, so
     that confirming applies exactly what the preview showed)."""
@@ -107,14 +79,10 @@ def parse_stock_file(*, name: str, data: bytes, now: datetime | None = None) -> 
     if len(data) > MAX_FILE_SIZE:
         result.errors.append(_file_error(_("The file is larger than 5 MB.")))
         return result
-    reader = _rows_from_xlsx if name.lower().endswith(".xlsx") else _rows_from_csv
     try:
-        rows = list(reader(data))
-    except ValueError as exc:  # our own, translated messages
+        rows = read_table(name=name, data=data)
+    except TableError as exc:  # translated messages
         result.errors.append(_file_error(str(exc)))
-        return result
-    except csv.Error:  # the csv module's messages are English-only
-        result.errors.append(_file_error(_("The file is not valid CSV.")))
         return result
     if not rows:
         result.errors.append(_file_error(_("The file is empty.")))
