@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
+
+from dealers.calculations import parse_period, period_bounds, period_of
 
 RATIO = Decimal("0.0001")
 SCORE = Decimal("0.01")
 HUNDRED = Decimal("100")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 
 
+# Quarters are the tier evaluation's periods: one implementation in dealers.calculations.
 def quarter_parse(quarter: str) -> tuple[int, int]:
     """ "2026Q4" → (2026, 4); ValueError for anything else."""
-    match = _QUARTER.match(quarter or "")
-    if not match:
-        raise ValueError(f"not a quarter: {quarter!r} (use the form 2026Q4)")
-    return int(match.group(1)), int(match.group(2))
+    try:
+        return parse_period(quarter)
+    except ValueError:
+        raise ValueError(f"not a quarter: {quarter!r} (use the form 2026Q4)") from None
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -31,28 +32,28 @@ def quarter_shift(quarter: str, by: int) -> str:
     return quarter_label(index // 4, index % 4 + 1)
 
 
+def _days(quarter: str) -> tuple[dt.date, dt.date]:
+    quarter_parse(quarter)  # the review's own error message for a malformed quarter
+    return period_bounds(quarter)
+
+
 def quarter_first_day(quarter: str) -> dt.date:
-    year, q = quarter_parse(quarter)
-    return dt.date(year, 3 * (q - 1) + 1, 1)
+    return _days(quarter)[0]
 
 
 def quarter_last_day(quarter: str) -> dt.date:
-    return quarter_first_day(quarter_shift(quarter, 1)) - dt.timedelta(days=1)
+    return _days(quarter)[1] - dt.timedelta(days=1)
 
 
 def quarter_bounds(quarter: str, tz: str) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the quarter as aware datetimes at midnight in ``tz``."""
     zone = ZoneInfo(tz)
-    start = quarter_first_day(quarter)
-    end = quarter_first_day(quarter_shift(quarter, 1))
-    return (
-        dt.datetime(start.year, start.month, start.day, tzinfo=zone),
-        dt.datetime(end.year, end.month, end.day, tzinfo=zone),
+    return tuple(
+        dt.datetime.combine(day, dt.time.min, tzinfo=zone) for day in _days(quarter)
     )
 
 
-def quarter_of(day: dt.date) -> str:
-    return quarter_label(day.year, (day.month - 1) // 3 + 1)
+quarter_of = period_of
 
 
 def ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
