@@ -9,7 +9,7 @@ import pytest
 
 from commissions.models import SaleLine
 from commissions.services import statements_build
-from inventory.models import Product
+from dealers.models import Product
 from tests.commissions.factories import give_plan, plan_p
 from tests.factories import DealerFactory, ProductLineFactory, region_tree
 from tests.inventory.factories import WarehouseFactory

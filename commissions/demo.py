@@ -91,8 +91,7 @@ def _plans():
 
 
 def _reference_data():
-    from dealers.models import ProductLine, Region, Tier
-    from inventory.models import Product
+    from dealers.models import Product, ProductLine, Region, Tier
 
     for code, name, name_zh, kind, parent in REGIONS:
         Region.objects.get_or_create(

@@ -68,7 +68,7 @@ class SaleLine(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=100)
     product = models.ForeignKey(
-        "inventory.Product",
+        "dealers.Product",
         verbose_name=_("product"),
         on_delete=models.PROTECT,
         related_name="sale_lines",

@@ -248,8 +248,7 @@ def sale_lines_ingest(
 
 
 def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, now):
-    from dealers.models import Dealer, Region
-    from inventory.models import Product
+    from dealers.models import Dealer, Product, Region
 
     who = actor_from(actor)
     now = now or timezone.now()

@@ -93,8 +93,7 @@ def _ticket(dealer, title, **kwargs):
 def _channel_conflict(gz, sz, regions, stdout):
     from commissions.models import SaleLine
     from conflicts.services import channel_conflicts_open_for_sale_lines
-    from dealers.models import ProductLine, Territory
-    from inventory.models import Product
+    from dealers.models import Product, ProductLine, Territory
 
     line, _ = ProductLine.objects.get_or_create(code="PL-HOME", defaults={"name": "Home"})
     product, _ = Product.objects.get_or_create(

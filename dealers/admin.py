@@ -646,4 +646,3 @@ class TierChangeAdmin(ReadOnlyAdmin):
     date_hierarchy = "changed_at"
 
 
-from dealers import review_admin  # noqa: E402,F401  quarterly reviews

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantManager, TenantQuerySet
 from portal.audit import audited_history
+from portal.clock import manufacturer_today
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", _("Use capital letters, digits and hyphens."), code="invalid_code"
@@ -132,6 +133,42 @@ class ProductLine(models.Model):
         return self.name
 
 
+class Product(models.Model):
+    """A sellable item, addressed by its SKU (master data: stock, sales and prices refer to it).
+
+    Created by the inventory app; the table keeps its name ``inventory_product``."""
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    product_line = models.ForeignKey(
+        ProductLine,
+        verbose_name=_("product line"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    unit = models.CharField(_("unit"), max_length=20, default="pcs")
+    list_price = models.DecimalField(
+        _("list price"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    active = models.BooleanField(_("active"), default=True)
+
+    history = audited_history(table_name="inventory_historicalproduct")
+
+    class Meta:
+        db_table = "inventory_product"
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["sku"]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+
 class Tier(models.Model):
     """A certification tier (DOMAIN.md §4): requirements and benefits. ``rank`` orders them."""
 
@@ -230,6 +267,18 @@ class Dealer(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def can_write(self) -> bool:
+        """Whether the dealer's users and keys may change data (DOMAIN.md §3.3).
+
+        Active dealers and dealers within their notice period may; suspended and terminated
+        dealers, and terminating dealers past the end of notice (the transition), may not.
+        The kernel asks this (``portal.api.permissions``) without importing the app."""
+        if self.status == Dealer.Status.ACTIVE:
+            return True
+        if self.status == Dealer.Status.TERMINATING:
+            return self.notice_ends_on is None or manufacturer_today() <= self.notice_ends_on
+        return False
 
 
 class DealerMembership(models.Model):
@@ -425,4 +474,3 @@ __all__ = [
 ]
 
 
-from dealers.review_models import QuarterlyReview, ReviewWeights  # noqa: E402,F401  quarterly reviews

@@ -8,11 +8,9 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from dealers.models import ProductLine
+from dealers.models import Product, ProductLine
 from inventory import services
 from inventory.models import (
-    IdempotencyRecord,
-    Product,
     ReorderRule,
     StockAlert,
     StockLevel,
@@ -20,6 +18,7 @@ from inventory.models import (
     StockUpload,
     Warehouse,
 )
+from portal.admin import ReadOnlyAdmin
 
 
 class ProductResource(resources.ModelResource):
@@ -57,17 +56,6 @@ class WarehouseAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("dealer", "region")
     list_select_related = ("dealer", "region")
     readonly_fields = ("last_synced_at", "created_at")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockLevel)
@@ -139,10 +127,3 @@ class StockUploadAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "filename", "dealer", "uploaded_by", "status", "applied_at")
     list_filter = ("status",)
     exclude = ("items",)
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "scope", "key", "status", "response_status")
-    list_filter = ("status",)
-    search_fields = ("scope", "key")

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from dealers.models import Dealer, DealerMembership, ProductLine, Region, Tier
+from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from inventory import services
-from inventory.models import Product, ReorderRule, Warehouse
+from inventory.models import ReorderRule, Warehouse
 from portal.access import Actor
 
 DEMO_PASSWORD = "demo-pass-2026"

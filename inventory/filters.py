@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Product, StockLevel, Warehouse
+from dealers.models import Product
+from inventory.models import StockLevel, Warehouse
 
 
 def _subtree(field):

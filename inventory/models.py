@@ -1,5 +1,5 @@
-"""Inventory (DOMAIN.md §5): products, warehouses, stock levels and their append-only
-ledger, reorder rules and alerts, uploads, and idempotency records of the sync API.
+"""Inventory (DOMAIN.md §5): warehouses, stock levels and their append-only
+ledger, reorder rules and alerts, and uploads (products are master data in ``dealers``).
 
 Writes go through ``inventory.services``; reads through ``inventory.selectors``."""
 
@@ -12,42 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealers.models import code_validator
+from dealers.models import Product, code_validator
 from portal.access import TenantManager, TenantQuerySet
 from portal.audit import audited_history
-
-
-class Product(models.Model):
-    """A sellable item, addressed by its SKU."""
-
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    product_line = models.ForeignKey(
-        "dealers.ProductLine",
-        verbose_name=_("product line"),
-        on_delete=models.PROTECT,
-        related_name="products",
-    )
-    unit = models.CharField(_("unit"), max_length=20, default="pcs")
-    list_price = models.DecimalField(
-        _("list price"),
-        max_digits=14,
-        decimal_places=2,
-        default=Decimal("0.00"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    active = models.BooleanField(_("active"), default=True)
-
-    history = audited_history()
-
-    class Meta:
-        verbose_name = _("product")
-        verbose_name_plural = _("products")
-        ordering = ["sku"]
-
-    def __str__(self):
-        return f"{self.sku} {self.name}"
 
 
 class WarehouseQuerySet(TenantQuerySet):
@@ -374,32 +341,3 @@ class StockUpload(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
-
-
-class IdempotencyRecord(models.Model):
-    """One ``Idempotency-Key`` of one caller (see ``inventory.idempotency``)."""
-
-    class Status(models.TextChoices):
-        IN_FLIGHT = "in_flight", _("in flight")
-        COMPLETED = "completed", _("completed")
-
-    scope = models.CharField(_("caller"), max_length=200)
-    key = models.CharField(_("key"), max_length=255)
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.IN_FLIGHT
-    )
-    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
-    response_body = models.JSONField(_("response body"), null=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_per_caller")
-        ]
-
-    def __str__(self):
-        return f"{self.scope} {self.key}"

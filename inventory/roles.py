@@ -1,7 +1,7 @@
 """What each staff group may do with inventory (synchronised onto the groups after migrate)."""
 
 VIEW = [
-    "inventory.view_product",
+    "dealers.view_product",
     "inventory.view_warehouse",
     "inventory.view_stocklevel",
     "inventory.view_stockmovement",
@@ -12,8 +12,8 @@ VIEW = [
 GROUP_PERMISSIONS = {
     "channel_manager": [
         *VIEW,
-        "inventory.add_product",
-        "inventory.change_product",
+        "dealers.add_product",
+        "dealers.change_product",
         "inventory.add_warehouse",
         "inventory.change_warehouse",
         "inventory.change_stocklevel",
@@ -23,6 +23,6 @@ GROUP_PERMISSIONS = {
         "inventory.view_stockupload",
     ],
     "executive": VIEW,
-    "finance": ["inventory.view_product", "inventory.view_stocklevel"],
-    "support": ["inventory.view_product", "inventory.view_warehouse", "inventory.view_stocklevel"],
+    "finance": ["dealers.view_product", "inventory.view_stocklevel"],
+    "support": ["dealers.view_product", "inventory.view_warehouse", "inventory.view_stocklevel"],
 }

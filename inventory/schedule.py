@@ -5,8 +5,4 @@ BEAT_SCHEDULE = {
         "task": "inventory.tasks.stock_alerts_evaluate_all",
         "schedule": crontab(minute=15),  # hourly
     },
-    "inventory-purge-idempotency-keys": {
-        "task": "inventory.tasks.idempotency_keys_purge",
-        "schedule": crontab(minute=40),  # hourly
-    },
 }

@@ -11,8 +11,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models import F as models_F
 from django.utils import timezone
 
+from dealers.models import Product
 from inventory import calculations
-from inventory.models import STALE_AFTER, Product, ReorderRule, StockAlert, StockLevel, Warehouse
+from inventory.models import STALE_AFTER, ReorderRule, StockAlert, StockLevel, Warehouse
 
 
 def stock_level_list_visible_to(who):

@@ -19,9 +19,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dealers.models import Product
 from inventory import bulk, calculations
 from inventory.models import (
-    Product,
     ReorderRule,
     StockAlert,
     StockLevel,

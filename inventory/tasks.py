@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from inventory import idempotency, services
+from inventory import services
 
 
 @shared_task
@@ -21,9 +21,3 @@ def stock_alerts_evaluate_batch(*, product_ids: list[int], warehouse_ids: list[i
 def stock_alerts_evaluate_all() -> dict:
     """Periodic: every rule and every warehouse (the ``evaluate_stock_alerts`` twin)."""
     return services.stock_alerts_evaluate_periodic()
-
-
-@shared_task
-def idempotency_keys_purge() -> int:
-    """Periodic: forget Idempotency-Keys older than 24 hours."""
-    return idempotency.idempotency_records_purge()

@@ -128,11 +128,13 @@ def _finish(run: JobRun, status: str, handle: RunHandle) -> None:
 
 
 #: job name → Celery task re-running it with the run's ``params`` as keyword arguments.
-#: Apps add their jobs here (at merge: statements, bonuses, escalation sweeps, stock alerts).
-RERUN_TASKS = {
-    "quarterly_reviews": "portal.tasks.quarterly_reviews",
-    "action_item_reminders": "portal.tasks.action_item_reminders",
-}
+#: Apps register their jobs in ``AppConfig.ready()`` with :func:`register_rerun_task`.
+RERUN_TASKS: dict[str, str] = {}
+
+
+def register_rerun_task(job_name: str, task_name: str) -> None:
+    """Let the admin re-run a failed or stalled run of ``job_name`` through ``task_name``."""
+    RERUN_TASKS[job_name] = task_name
 
 
 def job_rerun(*, run: JobRun, now: dt.datetime | None = None) -> bool:

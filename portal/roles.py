@@ -1,7 +1,7 @@
 """Staff groups and what each may do in the admin and the API.
 
-The groups are created by a data migration (``portal/migrations``). Each app lists the
-permissions it grants in ``<app>/roles.py:GROUP_PERMISSIONS`` (``{"group": ["app.codename",
+The groups are created by a data migration (``portal/migrations``). Each app of
+``settings.PROJECT_APPS`` lists the permissions it grants in ``<app>/roles.py:GROUP_PERMISSIONS`` (``{"group": ["app.codename",
 ...]}``); after every ``migrate`` they are synchronised onto the groups (added, never
 removed, so that staff may grant more in the admin).
 """
@@ -9,47 +9,21 @@ removed, so that staff may grant more in the admin).
 from importlib import import_module
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 STAFF_GROUPS = ["channel_manager", "finance", "support", "legal", "executive"]
-APPS_WITH_ROLES = ["portal", "dealers", "inventory", "commissions", "conflicts"]
-
-_TOGETHER_VIEW = [
-    "portal.view_meeting",
-    "portal.view_actionitem",
-    "portal.view_announcement",
-    "portal.view_announcementreceipt",
-    "portal.view_jobrun",
-    "dealers.view_quarterlyreview",
-    "dealers.view_reviewweights",
-]
 GROUP_PERMISSIONS = {
-    "channel_manager": [
-        "portal.view_user",
-        "portal.view_apikey",
-        *_TOGETHER_VIEW,
-        "portal.add_meeting",
-        "portal.change_meeting",
-        "portal.add_actionitem",
-        "portal.change_actionitem",
-        "portal.add_announcement",
-        "portal.change_announcement",
-        "portal.publish_announcement",
-        # Quarterly reviews live in the dealers app but are the portal's workflow.
-        "dealers.change_quarterlyreview",
-        "dealers.finalise_quarterlyreview",
-    ],
-    "executive": ["portal.view_user", *_TOGETHER_VIEW, "dealers.change_reviewweights"],
-    "finance": ["dealers.view_quarterlyreview", "portal.view_jobrun"],
-    "support": ["portal.view_meeting", "portal.view_actionitem", "portal.view_announcement"],
-    "legal": ["portal.view_announcement"],
+    "channel_manager": ["portal.view_user", "portal.view_apikey", "portal.view_jobrun"],
+    "executive": ["portal.view_user", "portal.view_jobrun"],
+    "finance": ["portal.view_jobrun"],
 }
 
 
 def collected_permissions() -> dict[str, set[str]]:
     result: dict[str, set[str]] = {name: set() for name in STAFF_GROUPS}
-    for app in APPS_WITH_ROLES:
+    for app in settings.PROJECT_APPS:
         try:
             module = import_module(f"{app}.roles")
         except ModuleNotFoundError:
@@ -78,5 +52,7 @@ def sync_group_permissions(using="default") -> None:
 @receiver(post_migrate)
 def _sync_after_migrate(sender, app_config=None, using="default", **kwargs):
     # Run once, after the last app of ours has migrated.
-    if app_config is not None and app_config.label == list(global_apps.get_app_configs())[-1].label:
+    # (post_migrate is sent only for apps with a models module.)
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if app_config is not None and app_config.label == with_models[-1].label:
         sync_group_permissions(using=using)

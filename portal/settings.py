@@ -49,12 +49,25 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "import_export",
+]
+# The project's own apps, bottom layer first (docs/architecture.md): each imports only the
+# apps before it. The kernel finds the apps' URLs, API routes, periodic jobs, staff-group
+# permissions and demo data through this list, never by importing them.
+# Months, quarters and statements are counted in the manufacturer's time zone (also Celery
+# beat's, below).
+MANUFACTURER_TIME_ZONE = env.str("MANUFACTURER_TIME_ZONE", default="Asia/Shanghai")
+
+PROJECT_APPS = [
     "portal",
     "dealers",
-    "inventory",
     "commissions",
+    "inventory",
     "conflicts",
+    "collaboration",
+    "reviews",
+    "dashboards",
 ]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -142,7 +155,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "UTC"
+# Beat reads every crontab in the manufacturer's zone: crontab(hour=2) is 02:00 there.
+CELERY_TIMEZONE = MANUFACTURER_TIME_ZONE
 # A running job run without a heartbeat (progress) for this long is stalled: its process
 # was killed; the sweep (`mark_stalled_jobs`) marks it failed so that it can be re-run.
 JOB_STALL_AFTER_MINUTES = env.int("JOB_STALL_AFTER_MINUTES", default=30)
@@ -152,7 +166,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/5")},
 }
-for _app in ("portal", "dealers", "inventory", "commissions", "conflicts"):
+for _app in PROJECT_APPS:
     try:
         CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
     except ModuleNotFoundError as _exc:
@@ -190,8 +204,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-# Months, quarters and statements are counted in the manufacturer's time zone.
-MANUFACTURER_TIME_ZONE = env.str("MANUFACTURER_TIME_ZONE", default="Asia/Shanghai")
 MANUFACTURER_CURRENCY = env.str("MANUFACTURER_CURRENCY", default="CNY")
 
 # --- Static and media -----------------------------------------------------------------

@@ -3,8 +3,6 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from portal.clock import manufacturer_today
-
 logger = logging.getLogger(__name__)
 
 
@@ -30,32 +28,8 @@ def mark_stalled_jobs() -> int:
 
 
 @shared_task
-def action_item_reminders(days_before: int = 3) -> int:
-    """Daily: remind owners of action items due soon (``portal.services.action_items_remind``)."""
-    from portal.services import action_items_remind
+def idempotency_keys_purge() -> int:
+    """Periodic: forget Idempotency-Keys older than 24 hours."""
+    from portal.api.idempotency import idempotency_records_purge
 
-    return action_items_remind(days_before=days_before)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> dict:
-    """Quarterly reviews, tier evaluation and bonuses of the quarter that just ended.
-
-    Beat fires it at 02:00 manufacturer time on a quarter's first day (see
-    ``portal.schedule``); fired on another local day without a ``quarter`` it does nothing.
-    Idempotent, so a redelivery after a killed worker (acks late) books nothing twice."""
-
-    from dealers.review_services import previous_quarter, quarterly_run
-    from portal.schedule import QUARTER_FIRST_MONTHS
-
-    if quarter is None:
-        local = manufacturer_today()
-        if local.day != 1 or local.month not in QUARTER_FIRST_MONTHS:
-            return {"skipped": 1}
-        quarter = previous_quarter()
-    dealer_obj = None
-    if dealer:
-        from dealers.models import Dealer
-
-        dealer_obj = Dealer.objects.get(code=dealer)
-    return quarterly_run(quarter=quarter, dealer=dealer_obj)
+    return idempotency_records_purge()

@@ -8,12 +8,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
 
+PAGE_APPS = [app for app in settings.PROJECT_APPS if app != "portal"]
+
 admin.site.site_header = _("Channel Portal administration")
 admin.site.site_title = _("Channel Portal")
 admin.site.index_title = _("Manufacturer administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
@@ -27,10 +28,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("portal.site_urls")),
-    path("", include("dealers.urls")),
-    path("", include("inventory.urls")),
-    path("", include("commissions.urls")),
-    path("", include("conflicts.urls")),
+    # Each app's portal pages (``<app>/urls.py``), found through settings.PROJECT_APPS.
+    *[path("", include(f"{app}.urls")) for app in PAGE_APPS],
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

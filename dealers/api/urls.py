@@ -1,5 +1,4 @@
 from dealers.api import views
-from dealers.api.review_views import QuarterlyReviewViewSet
 
 
 def register(router):
@@ -10,7 +9,6 @@ def register(router):
     router.register("agreements", views.AgreementViewSet, basename="agreement")
     router.register("certifications", views.CertificationViewSet, basename="certification")
     router.register("applications", views.ApplicationViewSet, basename="application")
-    router.register("reviews", QuarterlyReviewViewSet, basename="review")
 
 
 urlpatterns = []

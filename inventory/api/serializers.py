@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from dealers.models import Dealer, ProductLine, Region
-from inventory.models import Product, StockLevel, Warehouse
+from dealers.models import Dealer, Product, ProductLine, Region
+from inventory.models import StockLevel, Warehouse
 from portal.api.serializers import MoneyField, ValidatedModelSerializer
 
 

@@ -8,12 +8,12 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dealers.models import Region
+from dealers.models import Product, Region
 from inventory import selectors, services
 from inventory.api import serializers as s
 from inventory.filters import ProductFilterSet, StockLevelFilterSet, WarehouseFilterSet
-from inventory.idempotency import idempotent_response
-from inventory.models import Product, StockLevel, Warehouse
+from inventory.models import StockLevel, Warehouse
+from portal.api.idempotency import idempotent_response
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 

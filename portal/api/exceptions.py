@@ -1,6 +1,11 @@
-"""Error helpers shared by the API: one JSON shape (drf-standardized-errors) everywhere."""
+"""Error helpers shared by the API: one JSON shape (drf-standardized-errors) everywhere, and
+the one place where a service's Django errors become the API's."""
 
-from rest_framework import status
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
 
 
@@ -14,3 +19,37 @@ class Unprocessable(APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request could not be processed."
     default_code = "unprocessable"
+
+
+def django_to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """Turn a Django ValidationError into DRF's, keeping field names and codes."""
+    if hasattr(exc, "error_dict"):
+        detail = {}
+        for field, errors in exc.error_dict.items():
+            key = "non_field_errors" if field == "__all__" else field
+            detail[key] = [
+                serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
+                for e in errors
+            ]
+        return exceptions.ValidationError(detail)
+    return exceptions.ValidationError(
+        [
+            serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
+            for e in exc.error_list
+        ]
+    )
+
+
+def call_service(fn, **kwargs):
+    """Run a service for an API view, in a transaction (nothing half-applied): its
+    ValidationError becomes a 400 with field and code, PermissionDenied a 403, and a missing
+    object a 404."""
+    try:
+        with transaction.atomic():
+            return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise django_to_drf_error(exc) from None
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from None
+    except ObjectDoesNotExist:
+        raise exceptions.NotFound() from None

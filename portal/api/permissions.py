@@ -48,9 +48,8 @@ class PortalPermission(permissions.BasePermission):
                 f"{model._meta.app_label}.{action}_{model._meta.model_name}"
             )
         if actor.is_dealer and getattr(view, "dealer_writable", False):
-            from dealers.selectors import dealer_can_write
-
-            if not dealer_can_write(actor.dealer):
+            dealer = actor.dealer
+            if dealer is None or not dealer.can_write():
                 raise DealerReadOnly()
             return True
         if actor.is_dealer and view.kwargs.get(

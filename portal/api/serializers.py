@@ -4,28 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from portal.access import actor_from
-
-
-def django_to_drf_error(exc: DjangoValidationError) -> ValidationError:
-    """Turn a Django ValidationError into DRF's, keeping field names and codes."""
-    if hasattr(exc, "error_dict"):
-        detail = {}
-        for field, errors in exc.error_dict.items():
-            key = "non_field_errors" if field == "__all__" else field
-            detail[key] = [
-                serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
-                for e in errors
-            ]
-        return ValidationError(detail)
-    return ValidationError(
-        [
-            serializers.ErrorDetail(" ".join(e.messages), code=e.code or "invalid")
-            for e in exc.error_list
-        ]
-    )
+from portal.api.exceptions import django_to_drf_error
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

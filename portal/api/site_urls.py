@@ -1,12 +1,9 @@
-from portal.api import together
+from portal.api import notifications
 
 
 def register(router):
-    """Site-wide resources (meetings, action items, announcements, notifications)."""
-    router.register("meetings", together.MeetingViewSet, basename="meeting")
-    router.register("action-items", together.ActionItemViewSet, basename="action-item")
-    router.register("announcements", together.AnnouncementViewSet, basename="announcement")
-    router.register("notifications", together.NotificationViewSet, basename="notification")
+    """Site-wide resources of the kernel: the caller's notifications."""
+    router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 
 urlpatterns = []

@@ -6,7 +6,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from commissions.models import CommissionPlan, PlanStep, PlanTierBonus, SaleLine
-from inventory.models import Product
+from dealers.models import Product
 from tests.factories import AgreementFactory, ProductLineFactory, region_tree, tier
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from commissions.models import SaleLine
 from conflicts import selectors, services
 from conflicts.models import ChannelConflict, Ticket
-from inventory.models import Product
+from dealers.models import Product
 from tests.conflicts.factories import defaults, make_ticket, sh
 from tests.factories import (
     DealerFactory,

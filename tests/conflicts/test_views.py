@@ -133,7 +133,7 @@ def test_dealer_reopens_resolved_ticket(dealer_web, dealer):
 
 def test_dispute_page_opens_commission_ticket(dealer_web, dealer):
     defaults()
-    from inventory.models import Product
+    from dealers.models import Product
     from tests.factories import ProductLineFactory, region_tree
 
     product = Product.objects.create(sku="X-1", name="X", product_line=ProductLineFactory())

@@ -190,7 +190,7 @@ class TestEvaluate:
 
     def test_evaluate_now_uses_sale_lines_of_the_trailing_four_quarters(self, tiers, dealer):
         from commissions.models import SaleLine
-        from inventory.models import Product
+        from dealers.models import Product
         from tests.factories import ProductLineFactory, region_tree
 
         certify(dealer, 1, tiers["junior"])

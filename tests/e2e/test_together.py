@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 
 from commissions.models import CommissionStatement
-from dealers.review_models import QuarterlyReview
 from inventory.models import StockAlert
-from portal.dashboards import manufacturer_now
+from portal.clock import manufacturer_now
+from reviews.models import QuarterlyReview
 from tests.conflicts.factories import make_ticket
-from tests.dealers.review_factories import sale
 from tests.e2e.conftest import login
 from tests.factories import (
     PASSWORD,
@@ -21,6 +20,7 @@ from tests.factories import (
     region_tree,
 )
 from tests.inventory.factories import WarehouseFactory
+from tests.reviews.review_factories import sale
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_review_finalise_acknowledge_and_dashboards(page):
     # Staff: score, add an action item and finalise in the admin.
     login(page, staff.username, PASSWORD)
     page.wait_for_selector("#dashboard")
-    page.goto(f"/admin/dealers/quarterlyreview/{review.pk}/change/")
+    page.goto(f"/admin/reviews/quarterlyreview/{review.pk}/change/")
     page.fill("#id_satisfaction_score", "4")
     page.fill("#id_communication_score", "5")
     page.fill("#id_notes", "Good quarter, keep stock data fresh.")

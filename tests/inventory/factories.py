@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import factory
 
-from inventory.models import Product, ReorderRule, Warehouse
+from dealers.models import Product
+from inventory.models import ReorderRule, Warehouse
 from tests.factories import DealerFactory, ProductLineFactory, region_tree
 
 

@@ -3,8 +3,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from dealers.models import Product
 from inventory import demo
-from inventory.models import Product, StockAlert, StockLevel, StockMovement, Warehouse
+from inventory.models import StockAlert, StockLevel, StockMovement, Warehouse
 
 pytestmark = pytest.mark.django_db
 

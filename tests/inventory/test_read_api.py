@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from commissions.models import SaleLine
+from dealers.models import Product
 from inventory import services
-from inventory.models import Product, StockLevel, Warehouse
+from inventory.models import StockLevel, Warehouse
 from tests.api_mixins import APIResourceTests
 from tests.factories import ApiKeyFactory, DealerFactory, ProductLineFactory, region_tree
 from tests.inventory.factories import ProductFactory, ReorderRuleFactory, WarehouseFactory

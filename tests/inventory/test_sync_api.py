@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inventory.models import IdempotencyRecord, StockLevel, StockMovement, Warehouse
+from inventory.models import StockLevel, StockMovement, Warehouse
+from portal.models import IdempotencyRecord
 from tests.inventory.factories import ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,7 +311,7 @@ def test_same_key_different_body_is_422(dealer_client, wh, sku):
 
 
 def test_key_in_flight_is_409(dealer_client, wh, sku, monkeypatch):
-    monkeypatch.setattr("inventory.idempotency.request_fingerprint", lambda request: "f" * 64)
+    monkeypatch.setattr("portal.api.idempotency.request_fingerprint", lambda request: "f" * 64)
     IdempotencyRecord.objects.create(
         scope=f"api-key:{dealer_client.api_key.pk}", key="busy", fingerprint="f" * 64
     )
@@ -375,7 +376,7 @@ def _batch_queries(client, n, as_of, plus=0):
 
 
 def test_query_count_does_not_grow_with_the_batch(manufacturer_client, wh):
-    from inventory.models import Product
+    from dealers.models import Product
     from tests.factories import ProductLineFactory
 
     line = ProductLineFactory(code="PL-HOME")
@@ -449,7 +450,7 @@ def test_abandoned_in_flight_key_is_taken_over(dealer_client, wh, sku, monkeypat
 
     from django.utils import timezone
 
-    monkeypatch.setattr("inventory.idempotency.request_fingerprint", lambda request: "f" * 64)
+    monkeypatch.setattr("portal.api.idempotency.request_fingerprint", lambda request: "f" * 64)
     IdempotencyRecord.objects.create(
         scope=f"api-key:{dealer_client.api_key.pk}",
         key="dead",

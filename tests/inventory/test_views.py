@@ -170,17 +170,17 @@ def test_regional_view_is_404_for_dealers(dealer_web, stock):
 @pytest.mark.parametrize(
     "model",
     [
-        "product",
-        "warehouse",
-        "stocklevel",
-        "stockmovement",
-        "reorderrule",
-        "stockalert",
-        "stockupload",
+        "dealers_product",
+        "inventory_warehouse",
+        "inventory_stocklevel",
+        "inventory_stockmovement",
+        "inventory_reorderrule",
+        "inventory_stockalert",
+        "inventory_stockupload",
     ],
 )
 def test_admin_pages(admin_client, stock, model):
-    response = admin_client.get(reverse(f"admin:inventory_{model}_changelist"))
+    response = admin_client.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 200
 
 
@@ -196,7 +196,7 @@ def test_admin_levels_are_read_only(admin_client, stock):
 
 def test_product_export(admin_client, stock):
     response = admin_client.post(
-        reverse("admin:inventory_product_export"), {"format": "0", "resource": "0"}
+        reverse("admin:dealers_product_export"), {"format": "0", "resource": "0"}
     )
     assert response.status_code == 200
 
@@ -204,8 +204,8 @@ def test_product_export(admin_client, stock):
 def test_product_import_by_sku_and_line_code():
     import tablib
 
+    from dealers.models import Product
     from inventory.admin import ProductResource
-    from inventory.models import Product
     from tests.factories import ProductLineFactory
 
     ProductLineFactory(code="PL-PRO")

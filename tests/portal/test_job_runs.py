@@ -90,7 +90,7 @@ def test_a_swept_run_is_rerun_from_the_admin(
             follow=True,
         )
     assert "1 runs queued again; 0 skipped" in response.content.decode()
-    assert sent == [("portal.tasks.quarterly_reviews", {"quarter": "2026Q3", "dealer": None})]
+    assert sent == [("reviews.tasks.quarterly_reviews", {"quarter": "2026Q3", "dealer": None})]
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_the_admin_shows_stalled_runs_and_reruns_them_before_the_sweep(
             url, {"action": "rerun", "_selected_action": [stalled.pk, healthy.pk]}, follow=True
         )
     assert "1 runs queued again; 1 skipped" in response.content.decode()
-    assert sent == [("portal.tasks.quarterly_reviews", {"quarter": "2026Q3", "dealer": None})]
+    assert sent == [("reviews.tasks.quarterly_reviews", {"quarter": "2026Q3", "dealer": None})]
     stalled.refresh_from_db()
     healthy.refresh_from_db()
     # The re-run stalled run is recorded as failed (honestly), the healthy one untouched.

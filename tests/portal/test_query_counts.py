@@ -22,6 +22,12 @@ from dealers.calculations import credit_code_check_character
 from dealers.certification_models import Certification
 from inventory import services as inventory_services
 from portal.jobs import job_run
+from tests.collaboration.together_factories import (
+    ActionItemFactory,
+    AnnouncementFactory,
+    MeetingFactory,
+    NotificationFactory,
+)
 from tests.commissions.factories import give_plan, local, plan_p, sale
 from tests.conflicts.factories import make_ticket
 from tests.dealers.factories import CertificationProgramFactory, submit_application
@@ -33,12 +39,6 @@ from tests.factories import (
     TerritoryFactory,
 )
 from tests.inventory.factories import ProductFactory, ReorderRuleFactory, WarehouseFactory
-from tests.portal.together_factories import (
-    ActionItemFactory,
-    AnnouncementFactory,
-    MeetingFactory,
-    NotificationFactory,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,34 @@
+"""`manage.py send_action_item_reminders [--now ISO] [--days-before N]`: the ops twin of the
+daily beat task."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from collaboration.services import action_items_remind
+from portal.audit import acting_as
+from portal.jobs import job_run
+
+
+class Command(BaseCommand):
+    help = "Remind owners of open action items due within N days (each item once per due date)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument("--days-before", type=int, default=3)
+
+    def handle(self, *args, now=None, days_before=3, **options):
+        when = timezone.now()
+        if now:
+            try:
+                when = dt.datetime.fromisoformat(now)
+            except ValueError:
+                raise CommandError("--now must be an ISO date-time") from None
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        with acting_as("command:send_action_item_reminders"):
+            with job_run("action_item_reminders", params={"days_before": days_before}) as run:
+                sent = action_items_remind(now=when, days_before=days_before)
+                run.count(reminded=sent)
+        self.stdout.write(self.style.SUCCESS(f"{sent} reminders sent"))

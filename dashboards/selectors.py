@@ -1,0 +1,191 @@
+"""Dashboard reads (selectors) for the home page: staff and dealer. Every query here is
+backed by an index (sale lines by ``sold_at`` / ``(dealer, sold_at)``, action items by
+``(dealer, status, due_on)``, reviews by ``(quarter, status)``, announcements by
+``published_at``, notifications by ``(recipient, read_at)``, tickets by ``(status, group)``
+and the dealer/counter-party foreign keys, stock alerts by their warehouse/region foreign
+keys, statements by ``(dealer, period)``).
+
+The other apps' panels call their selectors directly: conflicts
+(``open_escalation_counts_by_region``, ``ticket_list_visible_to``), inventory
+(``stock_alert_counts_by_region``, ``open_alerts_for_dealer``), commissions
+(``whatif_for_dealer``, ``statement_list_visible_to``) and dealers (``tier_progress``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from commissions.models import SaleLine
+from commissions.selectors import statement_list_visible_to
+from conflicts.selectors import (
+    OPEN_STATUSES,
+    open_escalation_counts_by_region,
+    ticket_list_visible_to,
+)
+from dealers.models import Dealer, Tier
+from inventory.selectors import open_alerts_for_dealer, stock_alert_counts_by_region
+from portal.clock import manufacturer_now
+
+PERIODS = {"3m": 3, "6m": 6, "12m": 12}
+DEFAULT_PERIOD = "6m"
+
+
+def month_start(when: dt.datetime) -> dt.datetime:
+    return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def add_months(when: dt.datetime, months: int) -> dt.datetime:
+    index = when.year * 12 + when.month - 1 + months
+    return when.replace(year=index // 12, month=index % 12 + 1)
+
+
+def period_bounds(period: str, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the last N months including the current one (manufacturer time)."""
+    months = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])
+    current = month_start(now or manufacturer_now())
+    return add_months(current, -(months - 1)), add_months(current, 1)
+
+
+def province_code(code: str) -> str:
+    """CN-GD-SZ → CN-GD; CN → CN (sales are charted by province)."""
+    return "-".join(code.split("-")[:2])
+
+
+def region_filter(region, prefix: str = "dealer__region__code") -> Q:
+    if region is None:
+        return Q()
+    return Q(**{prefix: region.code}) | Q(**{f"{prefix}__startswith": region.code + "-"})
+
+
+def sales_by_region_month(*, start, end, region=None) -> dict:
+    """Net sales per province of the dealer's home region and per month (one query):
+    ``{"months": ["2026-10", …], "regions": ["CN-BJ", …], "rows": {region: {month: Decimal}},
+    "totals": {month: Decimal}}``."""
+
+    tz = ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    rows = (
+        SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
+        .filter(region_filter(region))
+        .annotate(month=TruncMonth("sold_at", tzinfo=tz))
+        .values("dealer__region__code", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    months = []
+    cursor = start
+    while cursor < end:
+        months.append(f"{cursor:%Y-%m}")
+        cursor = add_months(cursor, 1)
+    table: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(months, Decimal(0)))
+    totals = dict.fromkeys(months, Decimal(0))
+    for row in rows:
+        key = f"{row['month'].astimezone(tz):%Y-%m}"
+        if key not in totals:
+            continue
+        province = province_code(row["dealer__region__code"])
+        table[province][key] += row["total"]
+        totals[key] += row["total"]
+    return {
+        "months": months,
+        "regions": sorted(table),
+        "rows": {code: table[code] for code in sorted(table)},
+        "totals": totals,
+    }
+
+
+def tier_distribution(*, region=None) -> list[dict]:
+    """Dealers (not terminated) per tier, in tier order: [{"tier": name, "count": n}]."""
+
+    counts = dict(
+        Dealer.objects.exclude(status=Dealer.Status.TERMINATED)
+        .filter(region_filter(region, "region__code"))
+        .values("tier_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("tier_id", "n")
+    )
+    return [
+        {"tier": tier.name, "code": tier.code, "count": counts.get(tier.pk, 0)}
+        for tier in Tier.objects.order_by("rank")
+    ]
+
+
+def stock_alert_rows(*, region=None) -> list[dict]:
+    """Open stock alerts per region with the low / over / stale-data counts, by region code
+    (one query): ``[{"region": "CN-GD", "low": 2, "over": 0, "stale_data": 1}]``."""
+
+    counts = stock_alert_counts_by_region(within=region.code if region else None)
+    return [
+        {
+            "region": code,
+            "low": kinds.get("low", 0),
+            "over": kinds.get("over", 0),
+            "stale_data": kinds.get("stale_data", 0),
+        }
+        for code, kinds in sorted(counts.items())
+    ]
+
+
+def open_escalations(*, region=None) -> list[tuple[str, int]]:
+    """Open escalated tickets per ticket region code (one query)."""
+
+    counts = open_escalation_counts_by_region(region_code=region.code if region else None)
+    return sorted(counts.items())
+
+
+def dealer_open_tickets(who, *, limit: int = 5) -> list:
+    """The open tickets ``who`` (a dealer's request) sees — raised by it or naming it as the
+    counter-party — soonest resolution due first, with the SQL SLA state (one query)."""
+
+    return list(
+        ticket_list_visible_to(who)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by(F("resolution_due").asc(nulls_last=True), "-opened_at", "-pk")[:limit]
+    )
+
+
+def dealer_stock_alerts(*, dealer, limit: int = 10) -> list:
+    """The dealer's open stock alerts, newest first (three queries)."""
+
+    return list(open_alerts_for_dealer(dealer=dealer)[:limit])
+
+
+def latest_statement(who):
+    """The newest commission statement ``who`` sees (one query, ``(dealer, period)``)."""
+
+    return statement_list_visible_to(who).order_by("-period", "-pk").first()
+
+
+def dealer_month_to_date_sales(*, dealer, now: dt.datetime | None = None) -> Decimal:
+
+    now = now or manufacturer_now()
+    total = SaleLine.objects.filter(
+        dealer=dealer, sold_at__gte=month_start(now), sold_at__lte=now
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+def dealer_sales_by_month(*, dealer, start, end) -> list[tuple[str, Decimal]]:
+
+    tz = ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    totals = {
+        f"{row['month'].astimezone(tz):%Y-%m}": row["total"]
+        for row in SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
+        .annotate(month=TruncMonth("sold_at", tzinfo=tz))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    result = []
+    cursor = start
+    while cursor < end:
+        key = f"{cursor:%Y-%m}"
+        result.append((key, totals.get(key, Decimal("0.00"))))
+        cursor = add_months(cursor, 1)
+    return result

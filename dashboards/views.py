@@ -1,0 +1,101 @@
+"""The home page: staff see the channel at a glance, a dealer its own month."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from collaboration import selectors as collaboration_selectors
+from commissions.selectors import whatif_for_dealer
+from dashboards import selectors as dashboards
+from dealers.models import Dealer, Region
+from dealers.selectors import tier_progress
+from portal.access import actor_from
+from portal.selectors import notification_list_for
+from reviews.models import QuarterlyReview
+from reviews.selectors import attainment_ranking, latest_review_quarter
+
+
+@login_required
+@require_GET
+def home(request):
+    """The dashboard: staff see the channel at a glance, a dealer its own month."""
+    actor = actor_from(request)
+    if actor.manufacturer:
+        context = _staff_dashboard(request)
+    elif actor.is_dealer:
+        context = _dealer_dashboard(request, actor)
+    else:
+        context = {}
+    return render(request, "portal/home.html", context)
+
+
+def _staff_dashboard(request) -> dict:
+    regions = list(Region.objects.filter(kind__in=["country", "province"]).order_by("code"))
+    region = next((r for r in regions if r.code == request.GET.get("region")), None)
+    period = request.GET.get("period")
+    period = period if period in dashboards.PERIODS else dashboards.DEFAULT_PERIOD
+    start, end = dashboards.period_bounds(period)
+    sales = dashboards.sales_by_region_month(start=start, end=end, region=region)
+    quarter = request.GET.get("quarter") or latest_review_quarter()
+    top, bottom = attainment_ranking(quarter=quarter, region=region) if quarter else ([], [])
+    tiers = dashboards.tier_distribution(region=region)
+    return {
+        "regions": regions,
+        "region": region,
+        "period": period,
+        "periods": list(dashboards.PERIODS),
+        "sales": sales,
+        "sales_chart": {
+            "labels": sales["months"],
+            "datasets": [
+                {"label": code, "data": [float(v) for v in row.values()]}
+                for code, row in sales["rows"].items()
+            ],
+        },
+        "quarter": quarter,
+        "top_dealers": top,
+        "bottom_dealers": bottom,
+        "tiers": tiers,
+        "tier_chart": {
+            "labels": [t["tier"] for t in tiers],
+            "datasets": [{"label": "dealers", "data": [t["count"] for t in tiers]}],
+        },
+        "escalations": dashboards.open_escalations(region=region),
+        "stock_alerts": dashboards.stock_alert_rows(region=region),
+    }
+
+
+def _dealer_dashboard(request, actor) -> dict:
+    dealer = Dealer.objects.select_related("tier", "region").get(pk=actor.dealer_id)
+    now = dashboards.manufacturer_now()
+    start, end = dashboards.period_bounds("6m", now)
+    monthly = dashboards.dealer_sales_by_month(dealer=dealer, start=start, end=end)
+    return {
+        "dealer": dealer,
+        "mtd_sales": dashboards.dealer_month_to_date_sales(dealer=dealer, now=now),
+        "monthly_sales": monthly,
+        "monthly_chart": {
+            "labels": [m for m, _v in monthly],
+            "datasets": [{"label": "sales", "data": [float(v) for _m, v in monthly]}],
+        },
+        "action_items": list(
+            collaboration_selectors.action_items_due(request, today=now.date(), within_days=30)[:10]
+        ),
+        "announcements": list(
+            collaboration_selectors.announcement_list_visible_to(request, user=request.user)[:5]
+        ),
+        "notifications": list(
+            notification_list_for(request.user).filter(read_at__isnull=True)[:5]
+        ),
+        "review_to_acknowledge": QuarterlyReview.objects.visible_to(request)
+        .filter(status="final", acknowledged_at__isnull=True)
+        .order_by("-quarter")
+        .first(),
+        "whatif": whatif_for_dealer(dealer=dealer),
+        "tier_progress": tier_progress(dealer=dealer, on_date=now.date()),
+        "open_tickets": dashboards.dealer_open_tickets(request),
+        "stock_alerts": dashboards.dealer_stock_alerts(dealer=dealer),
+        "latest_statement": dashboards.latest_statement(request),
+        "manufacturer_tz": settings.MANUFACTURER_TIME_ZONE,
+    }

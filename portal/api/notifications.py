@@ -1,0 +1,64 @@
+"""API of working together (DOMAIN.md §9): meetings, action items, announcements,
+notifications. Thin: serializers parse, services write, ``visible_to`` scopes."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from portal import selectors
+from portal.models import Notification
+from portal.notifications import notification_mark_read
+
+# --- notifications -------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class Authenticated(permissions.BasePermission):
+    """A signed-in person or a valid API key (notifications are scoped to their own)."""
+
+    def has_permission(self, request, view):
+        if request.auth is None and not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        return True
+
+
+class NotificationViewSet(ReadOnlyModelViewSet):
+    """The caller's own notifications (API keys have none). ``POST …/{id}/read/`` and
+    ``POST …/read-all/`` mark them read."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [Authenticated]
+    filterset_fields = ["kind"]
+    queryset = Notification.objects.all()
+
+    def get_queryset(self):
+        qs = selectors.notification_list_for(self.request.user)
+        unread = self.request.query_params.get("unread")
+        if unread in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notification_mark_read(user=request.user, ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data)
+
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        count = notification_mark_read(user=request.user) if request.user.is_authenticated else 0
+        return Response({"marked_read": count}, status=status.HTTP_200_OK)
+
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": selectors.notification_unread_count(request.user)})

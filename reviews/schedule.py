@@ -1,0 +1,17 @@
+"""Periodic jobs of quarterly reviews (merged into ``CELERY_BEAT_SCHEDULE``; crontabs are
+read in the manufacturer's zone, ``CELERY_TIMEZONE``).
+
+- quarterly reviews: the first day of each quarter, 02:00 manufacturer time (twin:
+  ``run_quarterly_reviews``). The task also checks the local date itself.
+"""
+
+from celery.schedules import crontab
+
+QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
+
+BEAT_SCHEDULE = {
+    "reviews-quarterly-reviews": {
+        "task": "reviews.tasks.quarterly_reviews",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}

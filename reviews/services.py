@@ -1,0 +1,457 @@
+"""Quarterly reviews (DOMAIN.md §8): the quarterly job and the review workflow.
+
+``quarterly_run`` is the one service behind ``manage.py run_quarterly_reviews`` and the beat
+task. For every dealer active in the quarter, each in its own transaction, it refreshes the
+draft review's computed figures (a final review is never touched), runs the tier evaluation
+(§4) and books the threshold bonuses (§6.2). Every step is idempotent, so a run that failed
+or was killed half-way is completed by running it again, with nothing done twice.
+
+The figures of other apps come through the small ``figure_*``/``review_*`` provider
+functions below, each calling that app's selector or service (imported inside the function
+to keep the apps' import graph acyclic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commissions.models import StatementComponent
+from commissions.selectors import net_sales_by_dealer as commissions_net_sales
+from commissions.services import threshold_bonuses_book
+from conflicts.selectors import sla_metrics_by_dealer
+from dealers.models import Agreement, Dealer, TierEvaluation
+from dealers.selectors import certified_user_count
+from dealers.services import tier_evaluate
+from inventory.selectors import stock_freshness_by_dealer
+from portal.access import actor_from
+from portal.clock import manufacturer_date
+from portal.jobs import job_run
+from portal.models import User
+from portal.notifications import in_language_of, notification_send
+from reviews import calculations as calc
+from reviews.models import QuarterlyReview, ReviewWeights
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "quarterly_reviews"
+FIGURE_FIELDS = (
+    "net_sales",
+    "previous_net_sales",
+    "target",
+    "attainment",
+    "growth",
+    "sla_compliance",
+    "median_first_response_minutes",
+    "median_resolution_minutes",
+    "tickets_raised",
+    "stock_freshness",
+    "certified_staff",
+)
+
+
+class QuarterlyRunIncomplete(Exception):
+    """Some dealers failed; the others are done. Run the job again to complete the rest."""
+
+
+# --- figure providers --------------------------------------------------------------------
+
+
+def net_sales_by_dealer(*, start, end, dealer_ids) -> dict[int, Decimal]:
+    """Net sales per dealer with start ≤ sold_at < end, zero for dealers without lines
+    (commissions' selector: the same figure statements use)."""
+
+    result = {pk: Decimal("0.00") for pk in dealer_ids}
+    result.update(commissions_net_sales(start=start, end=end, dealer_ids=dealer_ids))
+    return result
+
+
+def quarterly_targets(*, dealer_ids, quarter: str) -> dict[int, Decimal]:
+    """The quarterly target of each dealer's agreement in force at the end of the quarter
+    (an active or terminating agreement covering the quarter's last day)."""
+    last = calc.quarter_last_day(quarter)
+    first = calc.quarter_first_day(quarter)
+    rows = (
+        Agreement.objects.filter(
+            dealer_id__in=dealer_ids,
+            status__in=[Agreement.Status.ACTIVE, Agreement.Status.TERMINATING, "ended"],
+            starts_on__lte=last,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .order_by("dealer_id", "-starts_on", "-pk")
+        .values_list("dealer_id", "quarterly_target")
+    )
+    targets: dict[int, Decimal] = {}
+    for dealer_id, target in rows:
+        targets.setdefault(dealer_id, target)
+    return targets
+
+
+def figure_sla_metrics(*, start, end, dealer_ids) -> dict[int, dict] | None:
+    """SLA metrics per dealer (§7.5). conflicts.selectors.sla_metrics_by_dealer."""
+
+    return sla_metrics_by_dealer(start=start, end=end, dealer_ids=dealer_ids)
+
+
+def figure_stock_freshness(*, dealer_ids, now) -> dict[int, Decimal | None] | None:
+    """Share of warehouses synced in the last 7 days. inventory.selectors.stock_freshness_by_dealer."""
+
+    return stock_freshness_by_dealer(dealer_ids=dealer_ids, now=now)
+
+
+def figure_certified_staff(*, dealer, on_date) -> int | None:
+    """Dealer users with a valid certification. dealers.selectors.certified_user_count."""
+
+    return certified_user_count(dealer=dealer, on_date=on_date, min_rank=0)
+
+
+def review_tier_evaluate(*, dealer, quarter, trailing_sales, score, on_date) -> dict | None:
+    """The tier evaluation of §4 (idempotent per dealer and period):
+    dealers.services.tier_evaluate. Returns the quarter's evaluation for ``review.outcomes``
+    — what it decided, whichever run made it (a re-run reports the same)."""
+
+    tier_evaluate(
+        dealer=dealer, period=quarter, trailing_sales=trailing_sales, score=score, on_date=on_date
+    )
+    evaluation = (
+        TierEvaluation.objects.filter(dealer=dealer, period=quarter)
+        .select_related("tier_before", "tier_after", "eligible_tier")
+        .first()
+    )
+    if evaluation is None:
+        return {"changed": False}
+    return {
+        "outcome": evaluation.outcome,
+        "changed": evaluation.tier_after_id != evaluation.tier_before_id,
+        "from": evaluation.tier_before.code,
+        "to": evaluation.tier_after.code,
+        "eligible": evaluation.eligible_tier.code,
+    }
+
+
+def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
+    """Quarter (and, for Q4, annual) bonuses of §6.2, booked exactly once per (dealer,
+    period, kind): commissions.services.threshold_bonuses_book. Returns the bonuses of these
+    periods for ``review.outcomes`` — booked by this run or an earlier one."""
+
+    threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
+    periods = [calc.quarter_label(year, quarter)] + ([str(year)] if quarter == 4 else [])
+    rows = (
+        StatementComponent.objects.filter(dealer=dealer, bonus_period__in=periods)
+        .select_related("statement")
+        .order_by("pk")
+    )
+    return [
+        {
+            "kind": row.kind,
+            "period": row.bonus_period,
+            "amount": str(row.amount),
+            "statement": row.statement.period.strftime("%Y-%m"),
+        }
+        for row in rows
+    ]
+
+
+# --- the quarterly job --------------------------------------------------------------------
+
+
+def dealers_for_quarter(*, quarter: str, dealer: Dealer | None = None):
+    """Dealers active in the quarter: created before it ended, and not terminated before it
+    began."""
+    start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    qs = Dealer.objects.filter(created_at__lt=end).exclude(
+        Q(status=Dealer.Status.TERMINATED)
+        & (Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=start))
+    )
+    if dealer is not None:
+        qs = qs.filter(pk=dealer.pk)
+    return qs.select_related("tier", "region").order_by("pk")
+
+
+def quarter_figures(*, quarter: str, dealer_ids: list[int], now=None) -> dict[int, dict]:
+    """The computed figures of every dealer for the quarter, with set-based queries."""
+    tz = settings.MANUFACTURER_TIME_ZONE
+    start, end = calc.quarter_bounds(quarter, tz)
+    prev_start, _prev_end = calc.quarter_bounds(calc.quarter_shift(quarter, -1), tz)
+    trailing_start, _x = calc.quarter_bounds(calc.quarter_shift(quarter, -3), tz)
+    now = now or timezone.now()
+    net = net_sales_by_dealer(start=start, end=end, dealer_ids=dealer_ids)
+    previous = net_sales_by_dealer(start=prev_start, end=start, dealer_ids=dealer_ids)
+    trailing = net_sales_by_dealer(start=trailing_start, end=end, dealer_ids=dealer_ids)
+    targets = quarterly_targets(dealer_ids=dealer_ids, quarter=quarter)
+    sla = figure_sla_metrics(start=start, end=end, dealer_ids=dealer_ids)
+    # Freshness as of the quarter's end: a later re-run (a failed run completed in
+    # February) must not judge Q4 by the warehouses' state in February.
+    freshness = figure_stock_freshness(dealer_ids=dealer_ids, now=min(now, end))
+    figures = {}
+    for pk in dealer_ids:
+        unavailable = []
+        metrics = (sla or {}).get(pk, {}) if sla is not None else {}
+        if sla is None:
+            unavailable += ["sla_compliance", "median_times", "tickets_raised"]
+        if freshness is None:
+            unavailable.append("stock_freshness")
+        target = targets.get(pk)
+        figures[pk] = {
+            "net_sales": net[pk],
+            "previous_net_sales": previous[pk],
+            "trailing_sales": trailing[pk],
+            "target": target,
+            "attainment": calc.attainment(net[pk], target),
+            "growth": calc.growth(net[pk], previous[pk]),
+            "sla_compliance": metrics.get("resolved_within_target_share"),
+            "median_first_response_minutes": _minutes(metrics.get("median_first_response_minutes")),
+            "median_resolution_minutes": _minutes(metrics.get("median_resolution_minutes")),
+            "tickets_raised": metrics.get("tickets_raised", 0 if sla is not None else None),
+            "stock_freshness": (freshness or {}).get(pk),
+            "unavailable": unavailable,
+        }
+    return figures
+
+
+def _minutes(value) -> int | None:
+    return None if value is None else round(value)
+
+
+def _score_of(review: QuarterlyReview, weights: ReviewWeights) -> Decimal | None:
+    return calc.overall_score(
+        calc.score_components(
+            attainment=review.attainment,
+            sla_compliance=review.sla_compliance,
+            stock_freshness=review.stock_freshness,
+            satisfaction=review.satisfaction_score,
+            communication=review.communication_score,
+        ),
+        weights.as_dict(),
+    )
+
+
+def quarterly_review_dealer(
+    *, dealer: Dealer, quarter: str, figures: dict, weights: ReviewWeights, dry_run: bool = False
+) -> str:
+    """One dealer's unit of the quarterly job (call inside a transaction). Returns the
+    outcome: ``created``, ``refreshed`` or ``final_untouched`` (``would_*`` on a dry run)."""
+    year, q = calc.quarter_parse(quarter)
+    on_date = calc.quarter_last_day(quarter)
+    existing = QuarterlyReview.objects.filter(dealer=dealer, quarter=quarter).first()
+    if dry_run:
+        if existing is None:
+            return "would_create"
+        return "final_untouched" if existing.is_final else "would_refresh"
+    certified = figure_certified_staff(dealer=dealer, on_date=on_date)
+    review, created = QuarterlyReview.objects.get_or_create(dealer=dealer, quarter=quarter)
+    review = QuarterlyReview.objects.select_for_update().get(pk=review.pk)
+    outcome = "created" if created else "refreshed"
+    if review.is_final:
+        outcome = "final_untouched"
+    else:
+        for field in FIGURE_FIELDS:
+            if field != "certified_staff":
+                setattr(review, field, figures[field])
+        review.certified_staff = certified
+        review.overall_score = _score_of(review, weights)
+        review.computed_at = timezone.now()
+    # The tier evaluation and the bonuses run whatever the review's state: both are
+    # idempotent per (dealer, period), so repeated runs change nothing more.
+    tier = review_tier_evaluate(
+        dealer=dealer,
+        quarter=quarter,
+        trailing_sales=figures["trailing_sales"],
+        score=review.overall_score,
+        on_date=on_date,
+    )
+    bonuses = review_bonuses_book(dealer=dealer, year=year, quarter=q)
+    if not review.is_final:
+        unavailable = list(figures["unavailable"])
+        if certified is None:
+            unavailable.append("certified_staff")
+        review.outcomes = {
+            "tier_evaluation": tier,
+            "bonuses": bonuses,
+            "unavailable": unavailable
+            + (["tier_evaluation"] if tier is None else [])
+            + (["bonuses"] if bonuses is None else []),
+        }
+        review.save()
+    return outcome
+
+
+def quarter_check_over(quarter: str, now: dt.datetime | None = None) -> None:
+    """ValueError unless ``quarter`` is well formed and over (manufacturer time): its
+    figures, tier evaluation and bonuses are final only once it has ended."""
+    _start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    if end > (now or timezone.now()):
+        raise ValueError(
+            f"{quarter} is not over yet (it ends {end.isoformat()}); "
+            "review a quarter once it has ended"
+        )
+
+
+def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool = False) -> dict:
+    """Run the quarterly job for ``quarter`` (e.g. "2026Q4"), for every dealer active in it
+    or only ``dealer``. Recorded as a ``quarterly_reviews`` job run with progress.
+
+    Each dealer is one transaction: a dealer that fails is recorded in the run's errors
+    and the others still complete; the run then ends as failed (``QuarterlyRunIncomplete``)
+    and running it again completes the rest. Returns the outcome counts."""
+    quarter_check_over(quarter)  # ValueError early, before a run is recorded
+    params = {"quarter": quarter, "dealer": dealer.code if dealer else None}
+    with job_run(JOB_NAME, params=params, dry_run=dry_run) as run:
+        dealers = list(dealers_for_quarter(quarter=quarter, dealer=dealer))
+        run.set_total(len(dealers))
+        figures = quarter_figures(quarter=quarter, dealer_ids=[d.pk for d in dealers])
+        weights = ReviewWeights.current()
+        failed = []
+        for each in dealers:
+            try:
+                with transaction.atomic():
+                    outcome = quarterly_review_dealer(
+                        dealer=each,
+                        quarter=quarter,
+                        figures=figures[each.pk],
+                        weights=weights,
+                        dry_run=dry_run,
+                    )
+            except Exception as exc:
+                logger.exception("quarterly review failed for %s", each.code)
+                run.error(f"{exc.__class__.__name__}: {exc}", dealer=each.code)
+                run.advance(failed=1)
+                failed.append(each.code)
+                continue
+            run.advance(**{outcome: 1})
+        if failed:
+            raise QuarterlyRunIncomplete(
+                f"{len(failed)} of {len(dealers)} dealers failed: {', '.join(failed)}; "
+                "run the job again to complete them"
+            )
+        return run.counts
+
+
+# --- the review workflow ------------------------------------------------------------------
+
+
+def _require_staff(actor, perm: str) -> None:
+    actor = actor_from(actor)
+    if not actor.manufacturer:
+        raise PermissionDenied(_("Only staff may do this."))
+    if actor.user is not None and not actor.user.has_perm(perm):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def review_assess(
+    *,
+    actor,
+    review: QuarterlyReview,
+    satisfaction_score: int | None = None,
+    communication_score: int | None = None,
+    notes: str | None = None,
+) -> QuarterlyReview:
+    """Staff set the satisfaction and communication scores (1–5) and notes of a draft
+    review; the overall score is recomputed with the current weights."""
+    _require_staff(actor, "reviews.change_quarterlyreview")
+    review = QuarterlyReview.objects.select_for_update().get(pk=review.pk)
+    if review.is_final:
+        raise ValidationError(_("A final review cannot be changed."), code="review_final")
+    if satisfaction_score is not None:
+        review.satisfaction_score = satisfaction_score
+    if communication_score is not None:
+        review.communication_score = communication_score
+    if notes is not None:
+        review.notes = notes
+    review.overall_score = _score_of(review, ReviewWeights.current())
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_finalise(*, actor, review: QuarterlyReview) -> QuarterlyReview:
+    """Finalise a draft review (both staff scores required): its figures are frozen and the
+    dealer's users are notified that it awaits their acknowledgement."""
+    _require_staff(actor, "reviews.finalise_quarterlyreview")
+    review = QuarterlyReview.objects.select_for_update().select_related("dealer").get(pk=review.pk)
+    if review.is_final:
+        raise ValidationError(_("This review is already final."), code="review_final")
+    missing = {
+        field: ValidationError(_("Score the review before finalising it."), code="required")
+        for field in ("satisfaction_score", "communication_score")
+        if getattr(review, field) is None
+    }
+    if missing:
+        raise ValidationError(missing)
+    review.status = QuarterlyReview.Status.FINAL
+    review.finalised_at = timezone.now()
+    user = actor_from(actor).user
+    review.finalised_by = user if user is not None and user.is_authenticated else None
+    review.overall_score = _score_of(review, ReviewWeights.current())
+    review.save()
+    from django.urls import reverse
+
+
+    url = reverse("reviews:review-detail", args=[review.pk])
+    for recipient in User.objects.filter(membership__dealer=review.dealer, is_active=True):
+        with in_language_of(recipient):
+            title = _("Your quarterly review %(quarter)s is ready") % {"quarter": review.quarter}
+            body = _("Please read it and acknowledge it in the portal.")
+        notification_send(
+            recipients=[recipient], kind="review_final", title=title, body=body, url=url
+        )
+    return review
+
+
+@transaction.atomic
+def review_acknowledge(*, actor, review: QuarterlyReview, comment: str = "") -> QuarterlyReview:
+    """The dealer acknowledges a final review, with an optional comment (once). The staff
+    member who finalised it is notified."""
+    actor = actor_from(actor)
+    review = QuarterlyReview.objects.select_for_update().select_related("dealer").get(pk=review.pk)
+    if not actor.is_dealer or actor.dealer_id != review.dealer_id:
+        raise PermissionDenied(_("Only the dealer acknowledges its review."))
+    if not review.is_final:
+        raise ValidationError(
+            _("Only a final review can be acknowledged."), code="review_not_final"
+        )
+    if review.acknowledged_at is not None:
+        raise ValidationError(
+            _("This review was already acknowledged."), code="already_acknowledged"
+        )
+    review.acknowledged_at = timezone.now()
+    review.acknowledged_by = actor.user if actor.user is not None else None
+    review.dealer_comment = comment.strip()
+    review.full_clean()
+    review.save()
+    if review.finalised_by_id:
+        staff = review.finalised_by
+        from django.urls import reverse
+
+        with in_language_of(staff):
+            title = _("%(dealer)s acknowledged the review %(quarter)s") % {
+                "dealer": review.dealer.name,
+                "quarter": review.quarter,
+            }
+        notification_send(
+            recipients=[staff],
+            kind="review_acknowledged",
+            title=title,
+            body=review.dealer_comment,
+            url=reverse("admin:reviews_quarterlyreview_change", args=[review.pk]),
+        )
+    return review
+
+
+def previous_quarter(now: dt.datetime | None = None) -> str:
+    """The quarter before the one ``now`` falls in (manufacturer time): what the job run on
+    a quarter's first day reviews."""
+
+    now = now or timezone.now()
+    today = manufacturer_date(now)
+    return calc.quarter_shift(calc.quarter_of(today), -1)

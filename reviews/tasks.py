@@ -1,0 +1,22 @@
+from celery import shared_task
+
+from dealers.models import Dealer
+from portal.clock import manufacturer_today
+from reviews import services
+from reviews.schedule import QUARTER_FIRST_MONTHS
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> dict:
+    """Quarterly reviews, tier evaluation and bonuses of the quarter that just ended.
+
+    Beat fires it at 02:00 manufacturer time on a quarter's first day (see
+    ``reviews.schedule``); fired on another local day without a ``quarter`` it does nothing.
+    Idempotent, so a redelivery after a killed worker (acks late) books nothing twice."""
+    if quarter is None:
+        local = manufacturer_today()
+        if local.day != 1 or local.month not in QUARTER_FIRST_MONTHS:
+            return {"skipped": 1}
+        quarter = services.previous_quarter()
+    dealer_obj = Dealer.objects.get(code=dealer) if dealer else None
+    return services.quarterly_run(quarter=quarter, dealer=dealer_obj)
