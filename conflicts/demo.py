@@ -10,12 +10,18 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from commissions.models import SaleLine
+from conflicts import services
+from conflicts.models import Ticket
+from conflicts.seeding import seed_defaults
+from conflicts.services import SYSTEM, channel_conflicts_open_for_sale_lines, ticket_open
+from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Territory, Tier
+from portal.models import User
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 
 def _region_tree():
-    from dealers.models import Region
-
     spec = [
         ("CN", "China", "中国", "country", None, "Asia/Shanghai"),
         ("CN-GD", "Guangdong", "广东", "province", "CN", ""),
@@ -38,8 +44,6 @@ def _region_tree():
 
 
 def _dealer(code, name, region):
-    from dealers.models import Dealer, Tier
-
     tier = Tier.objects.order_by("rank").first() or Tier.objects.create(
         code="registered", name="Registered", rank=0
     )
@@ -50,9 +54,6 @@ def _dealer(code, name, region):
 
 
 def _dealer_user(username, full_name, dealer, logins):
-    from dealers.models import DealerMembership
-    from portal.models import User
-
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -72,8 +73,6 @@ def _dealer_user(username, full_name, dealer, logins):
 
 
 def _staff():
-    from portal.models import User
-
     return (
         User.objects.filter(username="support").first()
         or User.objects.filter(is_superuser=True).first()
@@ -81,9 +80,6 @@ def _staff():
 
 
 def _ticket(dealer, title, **kwargs):
-    from conflicts.models import Ticket
-    from conflicts.services import SYSTEM, ticket_open
-
     existing = Ticket.objects.filter(dealer=dealer, title=title).first()
     if existing:
         return existing, False
@@ -91,10 +87,6 @@ def _ticket(dealer, title, **kwargs):
 
 
 def _channel_conflict(gz, sz, regions, stdout):
-    from commissions.models import SaleLine
-    from conflicts.services import channel_conflicts_open_for_sale_lines
-    from dealers.models import Product, ProductLine, Territory
-
     line, _ = ProductLine.objects.get_or_create(code="PL-HOME", defaults={"name": "Home"})
     product, _ = Product.objects.get_or_create(
         sku="DEMO-HOME-100", defaults={"name": "Home router 100", "product_line": line}
@@ -138,9 +130,6 @@ def _channel_conflict(gz, sz, regions, stdout):
 
 def seed(stdout):
     """Create what is missing; return [(username, password, description)] of demo log-ins."""
-    from conflicts import services
-    from conflicts.seeding import seed_defaults
-
     seed_defaults()
     logins = []
     regions = _region_tree()

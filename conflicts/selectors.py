@@ -233,7 +233,9 @@ def open_escalation_counts_by_region(*, region_code: str | None = None) -> dict[
     return dict(rows)
 
 
-def ticket_detail_queryset(who):
-    return ticket_list_visible_to(who).prefetch_related(
+def ticket_detail_queryset(who, *, now: datetime | None = None):
+    """The tickets ``who`` may see, ready for one ticket's page or API detail: the list's
+    joins and SLA state, plus the pause ledger in order (used by the SLA explanation)."""
+    return ticket_list_visible_to(who, now=now).prefetch_related(
         Prefetch("pauses", queryset=PauseInterval.objects.order_by("started_at"))
     )

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_POST
 from conflicts import selectors, services
 from conflicts.filters import TicketFilter
 from conflicts.forms import CommentForm, DisputeForm, TicketOpenForm
-from conflicts.models import PauseInterval, Ticket, TicketAttachment
+from conflicts.models import Ticket, TicketAttachment
 from dealers.models import Dealer
+from dealers.selectors import dealer_can_write
 from portal.access import actor_from
 
 PAGE_SIZE = 50
@@ -36,8 +36,6 @@ def _errors_to_form(form, exc: ValidationError):
 def _can_write(actor) -> bool:
     if actor.manufacturer:
         return True
-    from dealers.selectors import dealer_can_write
-
     return actor.is_dealer and dealer_can_write(actor.dealer)
 
 
@@ -105,10 +103,7 @@ def ticket_open(request):
 
 
 def _visible_ticket(request, pk):
-    qs = selectors.ticket_list_visible_to(request).prefetch_related(
-        Prefetch("pauses", queryset=PauseInterval.objects.order_by("started_at"))
-    )
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(selectors.ticket_detail_queryset(request), pk=pk)
 
 
 @login_required

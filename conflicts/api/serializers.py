@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from conflicts.models import Category, Priority, Ticket, TicketAttachment, TicketComment
+from conflicts.selectors import ticket_sla_explanation
 from dealers.models import Dealer
 from portal.api.serializers import CurrentDealerDefault, ScopedSlugRelatedField
 
@@ -73,8 +74,6 @@ class TicketDetailSerializer(TicketSerializer):
         read_only_fields = fields
 
     def get_sla_explanation(self, ticket) -> dict:
-        from conflicts.selectors import ticket_sla_explanation
-
         return ticket_sla_explanation(ticket)
 
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from conflicts import selectors, services
 from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
-from conflicts.models import PauseInterval, Ticket, TicketAttachment
+from conflicts.models import Ticket, TicketAttachment
 from portal.api.serializers import django_to_drf_error
 from portal.api.views import PortalNoDeleteViewSet
 
@@ -47,12 +46,9 @@ class TicketViewSet(PortalNoDeleteViewSet):
         }.get(self.action, "conflicts.change_ticket")
 
     def get_queryset(self):
-        qs = selectors.ticket_list_visible_to(self.request)
-        if self.action != "list":
-            qs = qs.prefetch_related(
-                Prefetch("pauses", queryset=PauseInterval.objects.order_by("started_at"))
-            )
-        return qs
+        if self.action == "list":
+            return selectors.ticket_list_visible_to(self.request)
+        return selectors.ticket_detail_queryset(self.request)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conflicts import services
 from conflicts.models import Escalation, Ticket, TicketEvent
+from conflicts.services import escalation
 from portal.models import Notification
 from tests.conflicts.factories import make_ticket, sh
 from tests.factories import DealerFactory, StaffUserFactory, region_tree
@@ -110,7 +111,7 @@ def test_two_concurrent_sweeps_escalate_each_ticket_level_once():
 def test_sweep_that_dies_half_way_is_rerun_once(monkeypatch):
     tickets = _many_due(4)
     now = timezone.now()
-    real = services._escalate_locked
+    real = escalation._escalate_locked
     calls = {"n": 0}
 
     def dying(ticket, **kwargs):
@@ -119,11 +120,11 @@ def test_sweep_that_dies_half_way_is_rerun_once(monkeypatch):
             raise RuntimeError("worker killed")
         return real(ticket, **kwargs)
 
-    monkeypatch.setattr(services, "_escalate_locked", dying)
+    monkeypatch.setattr(escalation, "_escalate_locked", dying)
     with pytest.raises(RuntimeError):
         services.ticket_escalate_due(now=now)
     assert Escalation.objects.count() == 2
-    monkeypatch.setattr(services, "_escalate_locked", real)
+    monkeypatch.setattr(escalation, "_escalate_locked", real)
     outcome = services.ticket_escalate_due(now=now)
     assert len(outcome.escalated) == 2
     assert Escalation.objects.count() == 4

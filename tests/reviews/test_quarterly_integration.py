@@ -25,9 +25,9 @@ from django.core.management import CommandError, call_command
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from dealers import services
 from dealers.models import Dealer, TierChange, TierEvaluation
-from reviews import tasks
 from portal.models import JobRun
 from reviews import services as review_services
+from reviews import tasks
 from reviews.models import QuarterlyReview
 from tests.commissions.factories import give_plan, plan_p, product
 from tests.conflicts.factories import make_ticket

@@ -1,138 +1,23 @@
-"""Staff UI: ticket queues by group and escalation level, SLA-state filters, bulk
-assignment, answering from the ticket page; policy and calendar editing. Every write goes
-through ``conflicts.services``."""
+"""Staff UI for tickets: queues by group and escalation level, SLA-state filters, bulk
+assignment, answering from the ticket page; escalations and channel conflicts (read only)."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from conflicts import selectors, services
-from conflicts.models import (
-    BusinessCalendar,
-    CalendarHoliday,
-    ChannelConflict,
-    Escalation,
-    EscalationStep,
-    MakeUpWorkday,
-    OpeningInterval,
-    RegionCalendar,
-    SlaPolicy,
-    Ticket,
-    TicketComment,
-    TicketEvent,
+from conflicts.admin.ticket_forms import (
+    AssignForm,
+    RunningFilter,
+    SlaStateFilter,
+    TicketAddForm,
+    TicketChangeForm,
 )
-from dealers.models import Dealer
-from portal.models import User
-
-# --- calendars and policies ---------------------------------------------------------------
-
-
-class OpeningIntervalInline(admin.TabularInline):
-    model = OpeningInterval
-    extra = 0
-
-
-class HolidayInline(admin.TabularInline):
-    model = CalendarHoliday
-    extra = 0
-
-
-class MakeUpInline(admin.TabularInline):
-    model = MakeUpWorkday
-    extra = 0
-
-
-@admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "time_zone", "is_default"]
-    search_fields = ["code", "name"]
-    inlines = [OpeningIntervalInline, HolidayInline, MakeUpInline]
-
-
-@admin.register(RegionCalendar)
-class RegionCalendarAdmin(admin.ModelAdmin):
-    list_display = ["region", "calendar"]
-    autocomplete_fields = ["calendar"]
-    list_select_related = ["region", "calendar"]
-
-
-class EscalationStepInline(admin.TabularInline):
-    model = EscalationStep
-    extra = 0
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "priority",
-        "category",
-        "first_response_minutes",
-        "resolution_minutes",
-        "calendar_kind",
-        "updated_at",
-    ]
-    list_filter = ["priority", "calendar_kind"]
-    inlines = [EscalationStepInline]
-    readonly_fields = ["updated_at"]
-    fieldsets = [
-        (None, {"fields": ["category", "priority", "calendar_kind"]}),
-        (
-            _("Targets (minutes of the calendar)"),
-            {
-                "fields": ["first_response_minutes", "resolution_minutes", "updated_at"],
-                "description": _(
-                    "A change applies to tickets opened after it; open tickets keep the "
-                    "policy they were opened with."
-                ),
-            },
-        ),
-    ]
-
-
-# --- tickets ---------------------------------------------------------------------------------
-
-
-class SlaStateFilter(admin.SimpleListFilter):
-    title = _("SLA state")
-    parameter_name = "sla_state"
-
-    def lookups(self, request, model_admin):
-        return Ticket.SlaState.choices
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(current_sla_state=self.value())
-        return queryset
-
-
-class RunningFilter(admin.SimpleListFilter):
-    title = _("open or done")
-    parameter_name = "running"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("not resolved")), ("no", _("resolved or closed"))]
-
-    def queryset(self, request, queryset):
-        done = [Ticket.Status.RESOLVED, Ticket.Status.CLOSED]
-        if self.value() == "yes":
-            return queryset.exclude(status__in=done)
-        if self.value() == "no":
-            return queryset.filter(status__in=done)
-        return queryset
-
-
-class AssignForm(ActionForm):
-    assignee = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_staff=True, is_active=True).order_by("username"),
-        required=False,
-        label=_("Assign to"),
-    )
+from conflicts.models import ChannelConflict, Escalation, Ticket, TicketComment, TicketEvent
 
 
 class CommentInline(admin.TabularInline):
@@ -155,50 +40,6 @@ class EventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class TicketChangeForm(forms.ModelForm):
-    """Priority, category and assignee are editable; a reply and a status move are extra
-    fields handled by services."""
-
-    reply = forms.CharField(
-        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
-    reply_internal = forms.BooleanField(label=_("Internal note (staff only)"), required=False)
-    new_status = forms.ChoiceField(label=_("Move to status"), required=False, choices=[])
-    at = forms.DateTimeField(
-        label=_("When (if it happened earlier, e.g. a phone call)"), required=False
-    )
-
-    class Meta:
-        model = Ticket
-        fields = ["priority", "category", "assignee"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = services.TRANSITIONS.get(Ticket.Status(self.instance.status), set())
-        self.fields["new_status"].choices = [("", "—")] + [
-            (value, label) for value, label in Ticket.Status.choices if value in allowed
-        ]
-        self.fields["assignee"].queryset = User.objects.filter(is_staff=True, is_active=True)
-
-
-class TicketAddForm(forms.ModelForm):
-    opened_at = forms.DateTimeField(
-        label=_("Opened at (if earlier, e.g. a phone call)"), required=False
-    )
-
-    class Meta:
-        model = Ticket
-        fields = ["dealer", "counterparty", "category", "priority", "title", "description"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["priority"].initial = "normal"
-        self.fields["dealer"].queryset = Dealer.objects.order_by("code")
-
-    def _post_clean(self):  # the service validates (and sets the SLA fields)
-        pass
 
 
 @admin.register(Ticket)
@@ -447,8 +288,6 @@ class TicketAdmin(admin.ModelAdmin):
         except ValidationError as exc:
             for message in exc.messages:
                 self.message_user(request, message, messages.ERROR)
-            from django.http import HttpResponseRedirect
-
             return HttpResponseRedirect(request.get_full_path())
 
     # -- bulk actions ----------------------------------------------------------------------------

@@ -1,0 +1,284 @@
+"""Tickets, the ledger of paused SLA time, and escalations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conflicts.models.calendars import BusinessCalendar
+from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, SlaPolicy
+from portal.access import TenantQuerySet
+from portal.audit import audited_history
+
+
+class TicketQuerySet(TenantQuerySet):
+    def dealer_filter(self, dealer_id: int) -> models.Q:
+        # the raising dealer, and for channel tickets the counter-party
+        return models.Q(dealer=dealer_id) | models.Q(counterparty=dealer_id)
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING_ON_DEALER = "waiting_on_dealer", _("waiting on dealer")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+
+    class SlaState(models.TextChoices):
+        ON_TRACK = "on_track", _("on track")
+        AT_RISK = "at_risk", _("at risk")
+        BREACHED = "breached", _("breached")
+        PAUSED = "paused", _("paused")
+        MET = "met", _("met")
+
+    Category = Category
+    Priority = Priority
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    requested_priority = models.CharField(
+        _("requested priority"), max_length=10, choices=Priority.choices
+    )
+    priority = models.CharField(
+        _("priority"),
+        max_length=10,
+        choices=Priority.choices,
+        help_text=_("The requested priority, raised one step for expert-tier dealers."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    dealer = models.ForeignKey(
+        "dealers.Dealer",
+        verbose_name=_("raising dealer"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    counterparty = models.ForeignKey(
+        "dealers.Dealer",
+        verbose_name=_("counter-party dealer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="counterparty_tickets",
+    )
+    region = models.ForeignKey(
+        "dealers.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_by_label = models.CharField(_("opened by (label)"), max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True},
+    )
+    group = models.CharField(_("queue"), max_length=40, choices=STAFF_GROUP_CHOICES)
+
+    # SLA: the policy as it was at opening (or at a priority/category change)
+    policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    policy_snapshot = models.JSONField(_("SLA policy snapshot"), default=dict)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        help_text=_("Blank: 24x7."),
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    sla_reset_at = models.DateTimeField(
+        _("SLA re-targeted"),
+        null=True,
+        blank=True,
+        help_text=_("When a priority or category change re-selected the policy."),
+    )
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    warning_at = models.DateTimeField(_("at-risk from"), null=True, blank=True)
+    warning_sent_at = models.DateTimeField(_("80 % warning sent"), null=True, blank=True)
+    first_response_sla_minutes = models.DecimalField(
+        _("SLA minutes to first response"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    resolution_sla_minutes = models.DecimalField(
+        _("SLA minutes to resolution"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    resolved_within_target = models.BooleanField(_("resolved within target"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    next_escalation_at = models.DateTimeField(
+        _("next escalation"), null=True, blank=True, db_index=True
+    )
+
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["dealer", "opened_at"], name="ticket_dealer_opened_idx"),
+            models.Index(fields=["status", "group"], name="ticket_status_group_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="ticket_subject_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_counterparty_not_self",
+                condition=models.Q(counterparty__isnull=True)
+                | ~models.Q(counterparty=models.F("dealer")),
+                violation_error_message=_("The counter-party must be another dealer."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    def clean(self):
+        if self.counterparty_id and self.category != Category.CHANNEL:
+            raise ValidationError(
+                {
+                    "counterparty": ValidationError(
+                        _("Only channel tickets have a counter-party."), code="invalid"
+                    )
+                }
+            )
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    def sla_state_at(self, now) -> str:
+        S = self.SlaState
+        if self.status in (self.Status.RESOLVED, self.Status.CLOSED):
+            late = self.resolved_within_target is False or self.breach_recorded
+            return S.BREACHED if late else S.MET
+        breached = (self.first_response_at is None and _passed(self.first_response_due, now)) or (
+            _passed(self.resolution_due, now)
+        )
+        if breached or self.breach_recorded:
+            return S.BREACHED
+        if self.status == self.Status.WAITING_ON_DEALER:
+            return S.PAUSED
+        if _passed(self.warning_at, now):
+            return S.AT_RISK
+        return S.ON_TRACK
+
+    @property
+    def sla_state(self) -> str:
+        return self.sla_state_at(timezone.now())
+
+    @property
+    def breach_recorded(self) -> bool:
+        """A first response given after its due time stays a breach."""
+        return bool(
+            self.first_response_at
+            and self.first_response_due
+            and self.first_response_at > self.first_response_due
+        )
+
+
+def _passed(instant, now) -> bool:
+    return instant is not None and instant <= now
+
+
+class PauseInterval(models.Model):
+    """The ledger of time the SLA clock stood still: waiting on the dealer, or resolved."""
+
+    class Reason(models.TextChoices):
+        WAITING = "waiting_on_dealer", _("waiting on dealer")
+        RESOLVED = "resolved", _("resolved")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paused interval")
+        verbose_name_plural = _("paused intervals")
+        ordering = ["ticket", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(ended_at__isnull=True),
+                name="pauseinterval_one_open_per_ticket",
+            ),
+            models.CheckConstraint(
+                name="pauseinterval_ordered",
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}–{self.ended_at or '…'}"
+
+
+class Escalation(models.Model):
+    """One escalation of a ticket to a level; ``(ticket, level)`` happens once."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="escalations"
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    group = models.CharField(_("group"), max_length=40, choices=STAFF_GROUP_CHOICES)
+    trigger = models.CharField(_("trigger"), max_length=40)
+    due_at = models.DateTimeField(_("due"))
+    escalated_at = models.DateTimeField(_("escalated"))
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["ticket", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "level"],
+                name="escalation_once_per_ticket_level",
+                violation_error_message=_("The ticket was already escalated to this level."),
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.ticket_id} → L{self.level} ({self.group})"

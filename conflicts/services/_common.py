@@ -1,0 +1,113 @@
+"""Helpers shared by the conflict services: the system actor, errors, timeline events,
+recipients and notifications after commit, and the dealer write check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from conflicts.models import Ticket, TicketEvent
+from dealers.selectors import dealer_can_write
+from portal.access import Actor
+from portal.models import User
+from portal.notifications import in_language_of, notification_send
+
+S = Ticket.Status
+
+
+class _SystemActor(Actor):
+    @property
+    def label(self) -> str:
+        return "system"
+
+
+#: the portal itself acting (automatic channel-conflict tickets)
+SYSTEM = _SystemActor(manufacturer=True)
+
+
+def _error(field_name: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field_name: ValidationError(message, code=code)})
+
+
+def _now_or_at(*, actor: Actor, at: datetime | None, ticket: Ticket | None, now: datetime):
+    """``at`` (when something happened offline): staff and manufacturer keys only, never
+    later than now nor earlier than the ticket's last event."""
+    if at is None:
+        return now
+    if not actor.manufacturer:
+        raise _error("at", _("Only the manufacturer may record past times."), "not_allowed")
+    if timezone.is_naive(at):
+        raise _error("at", _("Give a time zone offset."), "naive")
+    if at > now:
+        raise _error("at", _("This time is in the future."), "in_future")
+    if ticket is not None:
+        last = ticket.events.order_by("-at").values_list("at", flat=True).first()
+        if last is not None and at < last:
+            raise _error(
+                "at",
+                _("This time is before the ticket's last event (%(last)s).")
+                % {"last": last.isoformat()},
+                "before_last_event",
+            )
+    return at
+
+
+def _event(ticket, kind, *, at, actor: Actor | None, public=True, **data) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        at=at,
+        actor_label=actor.label if actor is not None else "system",
+        public=public,
+        data={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()},
+    )
+
+
+def _dealer_users(dealer):
+    if dealer is None:
+        return []
+    return list(User.objects.filter(membership__dealer=dealer, is_active=True))
+
+
+def _group_users(group: str):
+    return list(User.objects.filter(groups__name=group, is_active=True, is_staff=True).distinct())
+
+
+def _notify(recipients, *, kind, title_fn, body_fn, url):
+    """Notify after commit, each recipient in their own language."""
+    recipients = {u.pk: u for u in recipients if u is not None}
+
+    def send():
+        for user in recipients.values():
+            with in_language_of(user):
+                notification_send(
+                    recipients=[user],
+                    kind=kind,
+                    title=str(title_fn()),
+                    body=str(body_fn()),
+                    url=url,
+                )
+
+    if recipients:
+        transaction.on_commit(send)
+
+
+def ticket_url(ticket) -> str:
+    return f"/tickets/{ticket.pk}/"
+
+
+def _check_dealer_may_write(actor: Actor, ticket: Ticket | None = None) -> None:
+    if not actor.is_dealer:
+        return
+    if not dealer_can_write(actor.dealer):
+        raise _error(
+            "dealer",
+            _("Your dealer account is read-only in its current state."),
+            "dealer_read_only",
+        )
+    if ticket is not None and actor.dealer_id not in (ticket.dealer_id, ticket.counterparty_id):
+        raise ObjectDoesNotExist("ticket")
