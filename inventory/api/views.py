@@ -14,6 +14,7 @@ from inventory.api import serializers as s
 from inventory.filters import ProductFilterSet, StockLevelFilterSet, WarehouseFilterSet
 from inventory.idempotency import idempotent_response
 from inventory.models import Product, StockLevel, Warehouse
+from portal.access import actor_from
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 
@@ -123,8 +124,6 @@ class RegionStockViewSet(viewsets.ViewSet):
     lookup_value_regex = "[A-Z0-9-]+"
 
     def _who(self, request):
-        from portal.access import actor_from
-
         return None if actor_from(request).manufacturer else request
 
     def _render(self, rows, request):
