@@ -17,7 +17,9 @@ from django.utils import timezone
 from commissions import calculations as calc
 from commissions import selectors, services
 from commissions.models import CommissionPlan, CommissionStatement, PlanStep, PlanTierBonus
+from dealers.models import Agreement, Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from portal.access import Actor
+from portal.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -55,8 +57,6 @@ STEPS = [
 
 
 def _plans():
-    from dealers.models import Tier
-
     specs = [
         ("DEMO-WHOLE", "Standard (whole month)", "whole", {}),
         ("DEMO-MARGINAL", "Standard (marginal steps)", "marginal", {}),
@@ -91,7 +91,6 @@ def _plans():
 
 
 def _reference_data():
-    from dealers.models import Product, ProductLine, Region, Tier
 
     for code, name, name_zh, kind, parent in REGIONS:
         Region.objects.get_or_create(
@@ -114,9 +113,6 @@ def _reference_data():
 
 
 def _dealers(plans):
-    from dealers.models import Agreement, Dealer, DealerMembership, Region, Tier
-    from portal.models import User
-
     dealers, logins = {}, []
     for code, name, region, tier_code, plan_code, _volume in DEALERS:
         dealer, _ = Dealer.objects.get_or_create(
@@ -199,8 +195,6 @@ def _month_lines(code, volume, month, now, tz):
 
 def seed(stdout):
     """Create what is missing; return [(username, password, description)] of demo log-ins."""
-    from portal.models import User
-
     _reference_data()
     plans = _plans()
     dealers, logins = _dealers(plans)

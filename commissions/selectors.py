@@ -20,6 +20,7 @@ from commissions.models import (
     SaleLine,
     StatementComponent,
 )
+from dealers.models import Agreement, Dealer, Tier
 
 LIVE_AGREEMENT_STATES = ("active", "terminating", "ended")
 
@@ -92,8 +93,6 @@ def month_plans(*, period: dt.date, dealer_ids=None, now=None) -> dict[int, Mont
     month that started last gives it; the tier is the dealer's at the end of the month (from
     the dealer's history; the current tier for a month not yet over). A constant number of
     queries, whatever the number of dealers."""
-    from dealers.models import Agreement, Dealer, Tier
-
     _start, end = calc.month_bounds(period, manufacturer_tz())
     last_day = calc.add_months(period, 1) - dt.timedelta(days=1)
     agreements = (

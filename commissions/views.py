@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from commissions import selectors, services
 from commissions.filters import CommissionStatementFilterSet
 from commissions.forms import SalesUploadForm, read_upload
+from dealers.selectors import dealer_can_write
 from portal.access import actor_from
 
 UPLOAD_SESSION_KEY = "commissions_sales_upload"
@@ -143,8 +144,6 @@ def whatif_panel(request):
 @require_http_methods(["GET", "POST"])
 def sales_upload(request):
     """CSV/XLSX upload of sale lines: a preview with every error by row, then confirm."""
-    from dealers.selectors import dealer_can_write
-
     actor = actor_from(request)
     if not actor.is_dealer:
         raise Http404

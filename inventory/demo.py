@@ -16,6 +16,7 @@ from dealers.models import Dealer, DealerMembership, Product, ProductLine, Regio
 from inventory import services
 from inventory.models import ReorderRule, Warehouse
 from portal.access import Actor
+from portal.demo import ensure_user
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -148,8 +149,6 @@ def seed(stdout):
     services.stock_stale_flags_evaluate()
 
     logins = []
-    from portal.demo import ensure_user
-
     user = ensure_user("stock-gz", "Guo Stockkeeper", email="stock-gz@example.com")
     DealerMembership.objects.get_or_create(
         user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": DealerMembership.Role.MEMBER}

@@ -11,7 +11,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models import F as models_F
 from django.utils import timezone
 
-from dealers.models import Product
+from commissions.models import SaleLine
+from dealers.models import Dealer, Product, Region
 from inventory import calculations
 from inventory.models import STALE_AFTER, ReorderRule, StockAlert, StockLevel, Warehouse
 
@@ -63,9 +64,6 @@ def stock_by_region_product(
     Rows are returned for the regions in ``region_codes`` or, else, every region of the tree
     (or of the subtree ``within``) with any stock or sales. Five queries whatever the size.
     """
-    from commissions.models import SaleLine
-    from dealers.models import Region
-
     now = now or timezone.now()
     levels = StockLevel.objects.all() if who is None else StockLevel.objects.visible_to(who)
     sales = SaleLine.objects.all() if who is None else SaleLine.objects.visible_to(who)
@@ -187,8 +185,6 @@ def stock_by_region_line(*, rows: list[RegionStock]) -> list[RegionLineStock]:
 def stock_freshness_by_dealer(*, dealer_ids=None, now=None) -> dict[int, Decimal | None]:
     """Share (0–1, 4 places) of each dealer's active warehouses synced in the last 7 days;
     None for a dealer without warehouses (it feeds the review's "communication" score)."""
-    from dealers.models import Dealer
-
     now = now or timezone.now()
     dealers = Dealer.objects.all()
     if dealer_ids is not None:
@@ -271,8 +267,6 @@ def open_alerts_for_dealer(*, dealer):
     stock of a region that contains one of its active warehouses (the warehouse's region or
     an ancestor). Three queries: its warehouses, the ancestor regions (by code), then the
     alerts (by the ``warehouse`` foreign-key index and ``stockalert_open_region_idx``)."""
-    from dealers.models import Region
-
     warehouse_ids, codes = [], set()
     for pk, code, active in Warehouse.objects.filter(dealer=dealer).values_list(
         "pk", "region__code", "active"

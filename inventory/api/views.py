@@ -13,6 +13,7 @@ from inventory import selectors, services
 from inventory.api import serializers as s
 from inventory.filters import ProductFilterSet, StockLevelFilterSet, WarehouseFilterSet
 from inventory.models import StockLevel, Warehouse
+from portal.access import actor_from
 from portal.api.idempotency import idempotent_response
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
@@ -123,8 +124,6 @@ class RegionStockViewSet(viewsets.ViewSet):
     lookup_value_regex = "[A-Z0-9-]+"
 
     def _who(self, request):
-        from portal.access import actor_from
-
         return None if actor_from(request).manufacturer else request
 
     def _render(self, rows, request):

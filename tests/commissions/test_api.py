@@ -155,7 +155,7 @@ def test_suspended_dealer_cannot_post(dealer_client, dealer):
 
 
 def test_batch_limit(dealer_client, monkeypatch):
-    monkeypatch.setattr(services, "MAX_BATCH", 2)
+    monkeypatch.setattr(services.ingest, "MAX_BATCH", 2)
     body = {"lines": [line("a"), line("b"), line("c")]}
     response = dealer_client.post("/api/v1/sales/", body, format="json")
     assert response.status_code == 422

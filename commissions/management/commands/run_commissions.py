@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commissions import calculations as calc
 from commissions.jobs import statements_run
+from dealers.models import Dealer
 from portal.audit import acting_as
 
 
@@ -25,8 +26,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         dealer_ids = None
         if dealer:
-            from dealers.models import Dealer
-
             found = Dealer.objects.filter(code=dealer).values_list("pk", flat=True).first()
             if found is None:
                 raise CommandError(f"unknown dealer {dealer!r}")
@@ -35,8 +34,6 @@ class Command(BaseCommand):
             outcomes = statements_run(period=month, dealer_ids=dealer_ids, dry_run=dry_run)
         codes = {}
         if outcomes:
-            from dealers.models import Dealer
-
             codes = dict(
                 Dealer.objects.filter(pk__in=[o.dealer_id for o in outcomes]).values_list(
                     "pk", "code"

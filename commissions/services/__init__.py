@@ -1,0 +1,44 @@
+"""Writes of the commissions app: plans, sale-line ingestion, statements, threshold bonuses.
+
+Every function is keyword-only and atomic; the arithmetic is ``commissions.calculations``.
+One module per sub-domain; the public names are re-exported here, so callers keep using
+``commissions.services.<name>``.
+"""
+
+from commissions import selectors
+from commissions.services.bonuses import threshold_bonuses_book
+from commissions.services.ingest import (
+    COMPARED,
+    FUTURE_TOLERANCE,
+    MAX_BATCH,
+    BatchRejected,
+    IngestOutcome,
+    sale_lines_ingest,
+)
+from commissions.services.plans import FINANCE, commission_plan_save, plan_steps_validate
+from commissions.services.statements import (
+    BuildOutcome,
+    statement_adjustment_add,
+    statement_approve,
+    statement_mark_paid,
+    statements_build,
+)
+
+__all__ = [
+    "COMPARED",
+    "FINANCE",
+    "FUTURE_TOLERANCE",
+    "MAX_BATCH",
+    "BatchRejected",
+    "BuildOutcome",
+    "IngestOutcome",
+    "commission_plan_save",
+    "plan_steps_validate",
+    "sale_lines_ingest",
+    "selectors",
+    "statement_adjustment_add",
+    "statement_approve",
+    "statement_mark_paid",
+    "statements_build",
+    "threshold_bonuses_book",
+]

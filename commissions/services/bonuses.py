@@ -1,0 +1,130 @@
+"""Threshold bonuses (DOMAIN.md §6.2/§6.4): quarter and annual bonuses, booked once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commissions import calculations as calc
+from commissions import selectors
+from commissions.models import CommissionStatement, StatementComponent
+from commissions.services.statements import _retotal
+
+
+def _base_by_month(dealer, months: list[dt.date], now) -> tuple[list[tuple[str, Decimal]], dict]:
+    """Each month's base commission (rounded, as on a statement) and the plan of the last."""
+    result, last = [], None
+    for month in months:
+        plans = selectors.month_plans(period=month, dealer_ids=[dealer.pk], now=now)
+        month_plan = plans.get(dealer.pk)
+        if month_plan is None:
+            continue
+        net, _n = selectors.month_sales_by_dealer(period=month, dealer_ids=[dealer.pk]).get(
+            dealer.pk, (Decimal("0.00"), 0)
+        )
+        result.append(
+            (calc.format_period(month), calc.base_component(net, month_plan.terms.base_rate).amount)
+        )
+        last = month_plan
+    return result, last
+
+
+def _book(
+    dealer, component: calc.Component, bonus_period: str, after: dt.date, now
+) -> StatementComponent | None:
+    """Book a bonus into the draft of the month after the period (or, if that one is already
+    approved, the current month's draft), exactly once per (dealer, period, kind)."""
+    with transaction.atomic():
+        if StatementComponent.objects.filter(
+            dealer=dealer, kind=component.kind, bonus_period=bonus_period
+        ).exists():
+            return None
+        statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
+            dealer=dealer, period=after, defaults={"currency": dealer.currency}
+        )
+        if statement.is_locked:
+            statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
+                dealer=dealer,
+                period=selectors.current_period(now),
+                defaults={"currency": dealer.currency},
+            )
+            if statement.is_locked:
+                raise ValidationError(
+                    _("No draft statement to book the bonus into."), code="no_draft"
+                )
+        try:
+            with transaction.atomic():
+                row = StatementComponent.objects.create(
+                    statement=statement,
+                    dealer=dealer,
+                    kind=component.kind,
+                    amount=component.amount,
+                    derivation=component.derivation,
+                    bonus_period=bonus_period,
+                    created_by="system",
+                )
+        except IntegrityError:
+            return None  # booked meanwhile by a concurrent call
+        statement.total = _retotal(statement)
+        statement.save(update_fields=["total"])
+        return row
+
+
+def threshold_bonuses_book(
+    *, dealer, year: int, quarter: int, now=None
+) -> list[StatementComponent]:
+    """Book the quarter bonus of (year, quarter) and, for quarter 4, the annual bonus
+    (DOMAIN.md §6.2/§6.4), when the targets of the agreement in effect at the period's end
+    are reached. Exactly once per (dealer, period, kind) — a unique constraint makes it so
+    under concurrency; safe to call any number of times. Returns the components booked by
+    this call (empty when nothing is due or it is already booked)."""
+    now = now or timezone.now()
+    tz = selectors.manufacturer_tz()
+    months = calc.quarter_months(year, quarter)
+    start = calc.month_bounds(months[0], tz)[0]
+    end = calc.month_bounds(months[-1], tz)[1]
+    if end > now:
+        raise ValidationError(_("The quarter is not over yet."), code="period_not_over")
+    after = calc.add_months(months[-1], 1)
+    booked = []
+    monthly, last = _base_by_month(dealer, months, now)
+    if last is not None:
+        net = selectors.net_sales_by_dealer(start=start, end=end, dealer_ids=[dealer.pk]).get(
+            dealer.pk, Decimal("0.00")
+        )
+        component = calc.quarter_bonus(
+            quarter_net_sales=net,
+            target=last.agreement.quarterly_target,
+            rate=last.plan.quarter_bonus_rate,
+            monthly_base=monthly,
+            period=f"{year}Q{quarter}",
+        )
+        if component is not None:
+            row = _book(dealer, component, f"{year}Q{quarter}", after, now)
+            if row is not None:
+                booked.append(row)
+    if quarter == 4:
+        year_months = [dt.date(year, m, 1) for m in range(1, 13)]
+        monthly, last = _base_by_month(dealer, year_months, now)
+        if last is not None:
+            year_start = calc.month_bounds(year_months[0], tz)[0]
+            net = selectors.net_sales_by_dealer(
+                start=year_start, end=end, dealer_ids=[dealer.pk]
+            ).get(dealer.pk, Decimal("0.00"))
+            component = calc.annual_bonus(
+                year_net_sales=net,
+                target=last.agreement.annual_target,
+                months=last.plan.annual_bonus_months,
+                monthly_base=monthly,
+                period=str(year),
+            )
+            if component is not None:
+                row = _book(dealer, component, str(year), after, now)
+                if row is not None:
+                    booked.append(row)
+    return booked

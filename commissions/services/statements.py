@@ -1,0 +1,349 @@
+"""Monthly commission statements: build and refresh, approve, mark paid, adjustments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from commissions import calculations as calc
+from commissions import selectors
+from commissions.models import CommissionStatement, SaleLine, StatementComponent
+from commissions.services.plans import _require_finance
+from portal.access import actor_from
+from portal.models import User
+from portal.notifications import in_language_of, notification_send
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    dealer_id: int
+    statement_id: int | None
+    result: str  # created, updated, unchanged, locked
+    net_sales: Decimal
+    total: Decimal
+
+
+def _late_lines(*, period: dt.date, dealer_ids) -> dict[int, list[calc.Component]]:
+    """Lines reported during ``period`` for an earlier month whose statement was already
+    approved when they arrived: one ``late`` component each (amount × that month's base
+    rate). Two queries."""
+    tz = selectors.manufacturer_tz()
+    start, end = calc.month_bounds(period, tz)
+    candidates = list(
+        SaleLine.objects.filter(
+            dealer_id__in=list(dealer_ids),
+            reported_at__gte=start,
+            reported_at__lt=end,
+            sold_at__lt=start,
+        )
+        .only("pk", "dealer_id", "external_id", "amount", "sold_at", "reported_at")
+        .order_by("pk")
+    )
+    if not candidates:
+        return {}
+    months = {calc.month_of(line.sold_at, tz) for line in candidates}
+    locked = {
+        (s.dealer_id, s.period): s
+        for s in CommissionStatement.objects.filter(
+            dealer_id__in={line.dealer_id for line in candidates},
+            period__in=months,
+            status__in=[CommissionStatement.Status.APPROVED, CommissionStatement.Status.PAID],
+        ).only("pk", "dealer_id", "period", "approved_at", "base_rate")
+    }
+    zone = ZoneInfo(tz)
+    result: dict[int, list] = defaultdict(list)
+    for line in candidates:
+        sold_month = calc.month_of(line.sold_at, tz)
+        statement = locked.get((line.dealer_id, sold_month))
+        if statement is None or statement.base_rate is None:
+            continue
+        if statement.approved_at is None or line.reported_at <= statement.approved_at:
+            continue
+        component = calc.late_component(
+            line.amount,
+            statement.base_rate,
+            sale_line=line.external_id,
+            sold_at=line.sold_at.astimezone(zone).isoformat(),
+            sold_in=calc.format_period(sold_month),
+            reported_at=line.reported_at.astimezone(zone).isoformat(),
+            approved_at=statement.approved_at.astimezone(zone).isoformat(),
+        )
+        result[line.dealer_id].append((line.pk, component))
+    return result
+
+
+def _retotal(statement: CommissionStatement) -> Decimal:
+    total = statement.components.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return total.quantize(calc.CENT)
+
+
+def _refresh(
+    *,
+    statement: CommissionStatement,
+    month_plan: selectors.MonthPlan,
+    net_sales: Decimal,
+    line_count: int,
+    late: list,
+    now: dt.datetime,
+) -> str:
+    """Rebuild a locked draft's computed components (base, step, tier, late) from scratch,
+    keeping their rows (and so dispute links) where the figures are the same, and leaving
+    adjustments and booked bonuses untouched. Returns "updated" or "unchanged"."""
+    result = calc.month_commission(net_sales, month_plan.terms)
+    desired: dict[tuple, tuple[calc.Component, int | None]] = {
+        (c.kind, None): (c, None) for c in result.components
+    }
+    for line_id, component in late:
+        desired[("late", line_id)] = (component, line_id)
+    existing = list(statement.components.all())
+    by_key = {
+        (c.kind, c.sale_line_id): c for c in existing if c.kind in StatementComponent.COMPUTED_KINDS
+    }
+    to_create, to_update, to_delete = [], [], []
+    for key, (component, line_id) in desired.items():
+        row = by_key.pop(key, None)
+        if row is None:
+            to_create.append(
+                StatementComponent(
+                    statement=statement,
+                    dealer_id=statement.dealer_id,
+                    kind=component.kind,
+                    amount=component.amount,
+                    derivation=component.derivation,
+                    sale_line_id=line_id,
+                    created_by="system",
+                )
+            )
+        elif row.amount != component.amount or row.derivation != component.derivation:
+            row.amount, row.derivation = component.amount, component.derivation
+            to_update.append(row)
+    to_delete = [row.pk for row in by_key.values()]
+    if to_delete:
+        StatementComponent.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
+    if to_create:
+        StatementComponent.objects.bulk_create(to_create)
+    kept = sum(
+        (c.amount for c in existing if c.kind not in StatementComponent.COMPUTED_KINDS),
+        Decimal("0.00"),
+    )
+    total = (kept + sum((c.amount for c, _l in desired.values()), Decimal("0.00"))).quantize(
+        calc.CENT
+    )
+    figures = {
+        "plan_id": month_plan.plan.pk,
+        "step_mode": month_plan.terms.step_mode,
+        "base_rate": month_plan.terms.base_rate,
+        "tier_code": month_plan.terms.tier_code,
+        "net_sales": Decimal(net_sales).quantize(calc.CENT),
+        "line_count": line_count,
+        "total": total,
+        "currency": month_plan.dealer.currency,
+    }
+    changed = [name for name, value in figures.items() if getattr(statement, name) != value]
+    if changed or to_create or to_update or to_delete:
+        for name, value in figures.items():
+            setattr(statement, name, value)
+        statement.computed_at = now
+        statement.save(update_fields=[*figures, "computed_at"])
+        return "updated"
+    return "unchanged"
+
+
+def statements_build(
+    *,
+    period: dt.date,
+    dealer_ids=None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    on_progress=None,
+) -> list[BuildOutcome]:
+    """Build or refresh the month's statement of every dealer with a plan for ``period``
+    (or of ``dealer_ids``). Drafts are recomputed from scratch, deterministically;
+    approved and paid statements are left alone ("locked"). Net sales come from one
+    aggregate query for all dealers; each dealer's statement is then written in its own
+    transaction with a constant number of queries — none of it grows with the lines.
+    ``dry_run`` computes and rolls back."""
+    now = now or timezone.now()
+    plans = selectors.month_plans(period=period, dealer_ids=dealer_ids, now=now)
+    sales = selectors.month_sales_by_dealer(period=period, dealer_ids=list(plans))
+    late = _late_lines(period=period, dealer_ids=list(plans)) if plans else {}
+    outcomes = []
+    for dealer_id in sorted(plans):
+        net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
+        with transaction.atomic():
+            statement, created = CommissionStatement.objects.select_for_update().get_or_create(
+                dealer_id=dealer_id,
+                period=period,
+                defaults={"currency": plans[dealer_id].dealer.currency},
+            )
+            if statement.is_locked:
+                result = "locked"
+            else:
+                result = _refresh(
+                    statement=statement,
+                    month_plan=plans[dealer_id],
+                    net_sales=net,
+                    line_count=count,
+                    late=late.get(dealer_id, []),
+                    now=now,
+                )
+                if created:
+                    result = "created"
+            outcome = BuildOutcome(
+                dealer_id,
+                None if dry_run else statement.pk,
+                result,
+                statement.net_sales,
+                statement.total,
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+        outcomes.append(outcome)
+        if on_progress is not None:
+            on_progress(outcome)
+    return outcomes
+
+
+def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
+    plans = selectors.month_plans(
+        period=statement.period, dealer_ids=[statement.dealer_id], now=now
+    )
+    month_plan = plans.get(statement.dealer_id)
+    if month_plan is None:
+        # No plan this month (e.g. a statement opened only to book a bonus after the
+        # agreement ended): keep what is there and make sure the total adds up.
+        total = _retotal(statement)
+        if total != statement.total:
+            statement.total = total
+            statement.save(update_fields=["total"])
+        return
+    net, count = selectors.month_sales_by_dealer(
+        period=statement.period, dealer_ids=[statement.dealer_id]
+    ).get(statement.dealer_id, (Decimal("0.00"), 0))
+    late = _late_lines(period=statement.period, dealer_ids=[statement.dealer_id])
+    _refresh(
+        statement=statement,
+        month_plan=month_plan,
+        net_sales=net,
+        line_count=count,
+        late=late.get(statement.dealer_id, []),
+        now=now,
+    )
+
+
+def _lock(statement: CommissionStatement) -> CommissionStatement:
+    return (
+        CommissionStatement.objects.select_for_update()
+        .select_related("dealer")
+        .get(pk=statement.pk)
+    )
+
+
+@transaction.atomic
+def statement_approve(
+    *, statement: CommissionStatement, actor, expected_total: Decimal | None = None, now=None
+) -> CommissionStatement:
+    """Approve a draft (finance). The month must be over. The figures are refreshed under
+    the lock first, so that every line reported before the approval is in them and every
+    line after it is ``late`` next month; ``expected_total`` (what the approver saw)
+    refuses the approval if the refresh changed the total."""
+    _require_finance(actor)
+    now = now or timezone.now()
+    locked = _lock(statement)
+    if locked.status != CommissionStatement.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be approved."), code="not_draft")
+    _start, end = calc.month_bounds(locked.period, selectors.manufacturer_tz())
+    if end > now:
+        raise ValidationError(
+            _("The month is not over yet; it can be approved from its last day on."),
+            code="period_not_over",
+        )
+    _refresh_one(locked, now)
+    if expected_total is not None and locked.total != Decimal(expected_total):
+        raise ValidationError(
+            _("The total changed to %(total)s since you looked at it; review it again.")
+            % {"total": locked.total},
+            code="total_changed",
+        )
+    locked.status = CommissionStatement.Status.APPROVED
+    locked.approved_at = now
+    locked.approved_by = actor_from(actor).label
+    locked.save(update_fields=["status", "approved_at", "approved_by"])
+    _notify_dealer(locked, gettext_lazy("Your commission statement for %(period)s is approved"))
+    return locked
+
+
+@transaction.atomic
+def statement_mark_paid(
+    *, statement: CommissionStatement, actor, reference: str = "", now=None
+) -> CommissionStatement:
+    """Record the payment of an approved statement (finance)."""
+    _require_finance(actor)
+    locked = _lock(statement)
+    if locked.status != CommissionStatement.Status.APPROVED:
+        raise ValidationError(
+            _("Only an approved statement can be marked paid."), code="not_approved"
+        )
+    locked.status = CommissionStatement.Status.PAID
+    locked.paid_at = now or timezone.now()
+    locked.paid_by = actor_from(actor).label
+    locked.payment_reference = reference[:100]
+    locked.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
+    _notify_dealer(locked, gettext_lazy("Your commission for %(period)s is paid"))
+    return locked
+
+
+@transaction.atomic
+def statement_adjustment_add(
+    *, statement: CommissionStatement, actor, amount: Decimal, reason: str
+) -> StatementComponent:
+    """A manual adjustment line on a draft (finance), with its reason."""
+    _require_finance(actor)
+    locked = _lock(statement)
+    if locked.is_locked:
+        raise ValidationError(
+            _("Approved and paid statements do not change."), code="statement_locked"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Give a reason."), code="required")})
+    amount = Decimal(amount)
+    if amount != amount.quantize(calc.CENT):
+        raise ValidationError(
+            {"amount": ValidationError(_("At most 2 decimal places."), code="max_decimal_places")}
+        )
+    label = actor_from(actor).label
+    component = StatementComponent.objects.create(
+        statement=locked,
+        dealer_id=locked.dealer_id,
+        kind=StatementComponent.Kind.ADJUSTMENT,
+        amount=amount,
+        reason=reason,
+        derivation={"formula": "manual adjustment", "by": label, "reason": reason},
+        created_by=label,
+    )
+    locked.total = _retotal(locked)
+    locked.save(update_fields=["total"])
+    return component
+
+
+def _notify_dealer(statement: CommissionStatement, title) -> None:
+    """Tell the dealer's users, each in their own language (``title`` is lazy)."""
+    url = reverse("commissions:statement-detail", args=[statement.pk])
+    for user in User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True):
+        with in_language_of(user):
+            text = str(title) % {"period": statement.period_label}
+        notification_send(recipients=[user], kind="commission_statement", title=text, url=url)
