@@ -20,6 +20,7 @@ from dealers.models import (
     Tier,
 )
 from dealers.region_data import load_regions, load_tiers
+from portal.demo import ensure_user
 from portal.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -120,8 +121,6 @@ def seed(stdout):
 
     manager = User.objects.filter(username="manager").first()
     if manager is None:
-        from portal.demo import ensure_user
-
         manager = ensure_user("manager", "Wang Manager", staff=True)
         manager.groups.add(Group.objects.get(name="channel_manager"))
     regions["CN-GD"].channel_managers.add(manager)

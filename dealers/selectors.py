@@ -19,6 +19,7 @@ from dealers.models import (
     TierEvaluation,
 )
 from portal.clock import manufacturer_today, manufacturer_zone
+from portal.models import User
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
@@ -42,8 +43,6 @@ def dealer_list_visible_to(who):
 
 def region_channel_managers(region):
     """The channel managers of ``region``, or of its nearest ancestor that has any."""
-    from portal.models import User
-
     codes = region.ancestors_and_self_codes()
     rows = list(
         User.objects.filter(managed_regions__code__in=codes, is_active=True).values_list(

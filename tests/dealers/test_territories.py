@@ -9,6 +9,7 @@ from django.db import connection
 
 from dealers import selectors, services
 from dealers.models import Territory
+from dealers.services import territories
 from tests.factories import DealerFactory, ProductLineFactory, region_tree
 
 D = datetime.date
@@ -139,7 +140,7 @@ def test_two_concurrent_conflicting_grants_exactly_one_succeeds():
     barrier = threading.Barrier(2)
     outcomes = [None, None]
 
-    original_lock = services._lock_product_lines
+    original_lock = territories._lock_product_lines
 
     def slow_lock(*ids):
         barrier.wait(timeout=10)  # both transactions are open before either locks
@@ -153,7 +154,7 @@ def test_two_concurrent_conflicting_grants_exactly_one_succeeds():
         finally:
             connection.close()
 
-    services._lock_product_lines = slow_lock
+    territories._lock_product_lines = slow_lock
     try:
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
         for t in threads:
@@ -161,7 +162,7 @@ def test_two_concurrent_conflicting_grants_exactly_one_succeeds():
         for t in threads:
             t.join(timeout=30)
     finally:
-        services._lock_product_lines = original_lock
+        territories._lock_product_lines = original_lock
     successes = [o for o in outcomes if isinstance(o, Territory)]
     failures = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(successes) == 1 and len(failures) == 1, outcomes
@@ -180,14 +181,14 @@ def test_without_the_lock_the_race_would_let_both_through(monkeypatch):
     dealers = [DealerFactory(code="RACE-C"), DealerFactory(code="RACE-D")]
     regions = [tree["CN-GD"], tree["CN-GD-SZ"]]
     barrier = threading.Barrier(2)
-    original_check = services._check_territory
+    original_check = territories._check_territory
 
     def check_then_wait(territory):
         original_check(territory)
         barrier.wait(timeout=10)  # both have checked before either saves
 
-    monkeypatch.setattr(services, "_lock_product_lines", lambda *ids: None)
-    monkeypatch.setattr(services, "_check_territory", check_then_wait)
+    monkeypatch.setattr(territories, "_lock_product_lines", lambda *ids: None)
+    monkeypatch.setattr(territories, "_check_territory", check_then_wait)
     errors = []
 
     def worker(i):
