@@ -526,3 +526,5 @@ class AnnouncementReceipt(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.announcement}"
+
+from portal.event_models import Event, EventHandled  # noqa: E402, F401  (the outbox's tables)

@@ -2,6 +2,7 @@
 
 - action-item reminders: daily, 09:00 manufacturer time (twin: ``send_action_item_reminders``);
 - stalled job runs: every 5 minutes (twin: ``mark_stalled_jobs``);
+- pending events of the outbox: every minute (twin: ``dispatch_events``);
 - quarterly reviews: the first day of each quarter, 02:00 manufacturer time (twin:
   ``run_quarterly_reviews``).
 
@@ -61,6 +62,10 @@ BEAT_SCHEDULE = {
     "portal-mark-stalled-jobs": {
         "task": "portal.tasks.mark_stalled_jobs",
         "schedule": crontab(minute="*/5"),
+    },
+    "portal-dispatch-pending-events": {
+        "task": "portal.tasks.dispatch_pending_events",
+        "schedule": crontab(minute="*"),
     },
     "dealers-quarterly-reviews": {
         "task": "portal.tasks.quarterly_reviews",
