@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ConflictsConfig(AppConfig):
     name = "conflicts"
     verbose_name = _("Conflicts")
+
+    def ready(self):
+        from portal import events
+
+        # Dotted path: the services are imported on the first event, not at start-up.
+        events.subscribe(
+            "sales.recorded",
+            "conflicts.subscribers.open_channel_conflicts",
+            name="conflicts.open_channel_conflicts",
+        )

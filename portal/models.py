@@ -217,3 +217,6 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+
+
+from portal.event_models import Event, EventHandled  # noqa: E402, F401  (the outbox's tables)

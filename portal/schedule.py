@@ -5,7 +5,8 @@
 zone.
 
 - stalled job runs: every 5 minutes (twin: ``mark_stalled_jobs``);
-- Idempotency-Keys older than 24 hours: hourly (twin: ``purge_idempotency_keys``).
+- Idempotency-Keys older than 24 hours: hourly (twin: ``purge_idempotency_keys``);
+- pending events of the outbox: every minute (twin: ``dispatch_events``).
 """
 
 from celery.schedules import crontab
@@ -18,5 +19,9 @@ BEAT_SCHEDULE = {
     "portal-purge-idempotency-keys": {
         "task": "portal.tasks.idempotency_keys_purge",
         "schedule": crontab(minute=40),  # hourly
+    },
+    "portal-dispatch-pending-events": {
+        "task": "portal.tasks.dispatch_pending_events",
+        "schedule": crontab(minute="*"),
     },
 }

@@ -33,3 +33,21 @@ def idempotency_keys_purge() -> int:
     from portal.api.idempotency import idempotency_records_purge
 
     return idempotency_records_purge()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_event(event_id: int) -> dict:
+    """Run the subscribers of one event (queued when its transaction commits). Idempotent:
+    a redelivery runs only the subscribers that have not handled the event yet."""
+    from portal.events import event_dispatch
+
+    return event_dispatch(event_id=event_id).as_dict()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_pending_events() -> int:
+    """Every minute: dispatch events whose dispatch was lost or whose subscriber failed
+    (``portal.events.events_dispatch_pending``; twin: ``dispatch_events``)."""
+    from portal.events import events_dispatch_pending
+
+    return events_dispatch_pending()

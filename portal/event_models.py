@@ -1,0 +1,80 @@
+"""The transactional outbox's tables (loaded by ``portal.models``; the API is ``portal.events``).
+
+An :class:`Event` row is written in the same transaction as the change it reports, so it
+exists exactly when the change does. Ids increase, which makes an event id a cursor
+(``?after=<id>``, DOMAIN.md §15) and the ``webhook-id`` of a delivery; ``dealer`` is the
+tenant scope (``Event.objects.visible_to(who)``; events without a dealer are the
+manufacturer's). :class:`EventHandled` records that one subscriber has handled one event,
+in the subscriber's own transaction, so its work is done once however often the event is
+dispatched.
+"""
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from portal.access import TenantQuerySet
+
+
+class EventQuerySet(TenantQuerySet):
+    def after(self, event_id: int | None):
+        """The events after a cursor, oldest first (the §15 stream)."""
+        qs = self.order_by("pk")
+        return qs if event_id is None else qs.filter(pk__gt=event_id)
+
+    def pending(self, now=None):
+        """Not yet handled by every subscriber and due for a (re)try by the sweep."""
+        return self.filter(
+            dispatched_at__isnull=True, next_attempt_at__lte=now or timezone.now()
+        ).order_by("pk")
+
+
+class Event(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    topic = models.CharField(max_length=100)
+    # Stored as recorded by ``portal.events.record`` (already plain JSON: see EventJSONEncoder).
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    # PROTECT: the outbox is history that partner systems read back by id; a dealer with
+    # events is never deleted (like one with sales or statements).
+    dealer = models.ForeignKey(
+        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # Set once every subscriber of the topic has handled the event.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep may (re)try dispatching: after a grace period at first (the on-commit
+    # dispatch normally wins), later with backoff after a subscriber failed.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)  # dispatches with a failed subscriber
+    last_error = models.TextField(blank=True, default="")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="event_pending_idx",
+            ),
+            models.Index(fields=["dealer", "id"], name="event_dealer_stream_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.topic}"
+
+
+class EventHandled(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="handled")
+    subscriber = models.CharField(max_length=200)
+    handled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["event_id", "subscriber"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="eventhandled_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.subscriber}"

@@ -1,0 +1,33 @@
+"""`manage.py dispatch_events [--now ISO]`: the ops twin of the every-minute sweep of the
+outbox, dispatching events whose dispatch was lost or whose subscriber failed."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from portal.audit import acting_as
+from portal.events import events_dispatch_pending
+
+
+class Command(BaseCommand):
+    help = (
+        "Dispatch recorded events not yet handled by all their subscribers (after a short "
+        "grace period, or when a failed subscriber is due for a retry)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+
+    def handle(self, *args, now=None, **options):
+        when = timezone.now()
+        if now:
+            try:
+                when = dt.datetime.fromisoformat(now)
+            except ValueError:
+                raise CommandError("--now must be an ISO date-time") from None
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        with acting_as("command:dispatch_events"):
+            tried = events_dispatch_pending(now=when)
+        self.stdout.write(self.style.SUCCESS(f"{tried} pending events dispatched"))
