@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from conflicts.services import channel_conflicts_open_for_sale_lines, ticket_escalate_due
+from conflicts.services import ticket_escalate_due
 
 
 @shared_task
@@ -15,10 +15,3 @@ def escalate_tickets() -> dict:
         "skipped": outcome.skipped,
         "failed": len(outcome.failed),
     }
-
-
-@shared_task
-def open_channel_conflicts(sale_line_ids: list[int]) -> int:
-    """Open the channel-conflict tickets of newly reported sale lines (DOMAIN.md §2);
-    queued by sales ingestion after commit. Idempotent: a (line, territory) pair opens once."""
-    return channel_conflicts_open_for_sale_lines(sale_line_ids=sale_line_ids)

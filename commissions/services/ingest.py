@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine
-from conflicts import services as conflict_services
-from conflicts import tasks as conflict_tasks
 from dealers.models import Dealer, Product, Region
+from portal import events
 from portal.access import actor_from
 
 logger = logging.getLogger(__name__)
@@ -133,8 +132,8 @@ def sale_lines_ingest(
     raises :class:`BatchRejected` listing every error by index, field and code, and nothing
     is written. A constant number of queries per batch, whatever its size.
 
-    Returns the outcome per line and ``created_ids`` (the new lines; after commit the lead
-    wires ``conflicts.services.channel_conflicts_open_for_sale_lines`` on them).
+    Returns the outcome per line and ``created_ids`` (the new lines, also recorded as
+    ``sales.recorded`` events for the layers above).
     ``validate_only`` checks and reports without writing (the upload preview).
 
     A concurrent batch inserting the same (dealer, external_id) first makes the insert fail
@@ -352,26 +351,17 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
                     "id": line.pk,
                 }
             )
-        _after_commit_open_channel_conflicts(list(outcome.created_ids))
+        _record_sales(created)
     outcome.items.sort(key=lambda item: item["index"])
     return outcome
 
 
-# --- upward hook: commissions -> conflicts (to become an outbox event) ----------------------
-
-
-def _after_commit_open_channel_conflicts(sale_line_ids: list[int]) -> None:
-    """Once the lines are committed, open the channel-conflict tickets of lines shipped into
-    another dealer's exclusive territory (DOMAIN.md §2) on a worker. If the broker cannot
-    take the job, do it here: a conflict must not go unnoticed because Redis was down."""
-
-    def enqueue():
-        try:
-            conflict_tasks.open_channel_conflicts.delay(sale_line_ids)
-        except Exception:
-            logger.exception(
-                "commissions: could not queue channel-conflict detection; running it now"
-            )
-            conflict_services.channel_conflicts_open_for_sale_lines(sale_line_ids=sale_line_ids)
-
-    transaction.on_commit(enqueue)
+def _record_sales(created: list[SaleLine]) -> None:
+    """Tell the layers above (``sales.recorded``, in this transaction): one event per dealer
+    of the batch, so that a dealer's event names only its own lines. Conflicts opens the
+    channel tickets of lines shipped into another dealer's exclusive territory from it."""
+    by_dealer: dict[int, list[int]] = {}
+    for line in created:
+        by_dealer.setdefault(line.dealer_id, []).append(line.pk)
+    for dealer_id, ids in by_dealer.items():
+        events.record("sales.recorded", {"sale_line_ids": ids}, dealer=dealer_id)
