@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Max, Q
 
@@ -171,13 +172,25 @@ def _manufacturer_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=manufacturer_zone())
 
 
+#: Net sales per dealer in [start, end): ``fn(*, start, end, dealer_ids) -> {dealer_id:
+#: Decimal}``. Tiers (§4) are earned with sales, which a layer above records; that layer
+#: provides the figure at start-up (``CommissionsConfig.ready``), so that dealers never
+#: imports it.
+_net_sales_source = None
+
+
+def net_sales_source_register(fn) -> None:
+    global _net_sales_source
+    _net_sales_source = fn
+
+
 def dealer_trailing_sales(*, dealer: Dealer, period: str) -> Decimal:
     """Net sales of the four quarters ending with ``period`` (months in the manufacturer's
     time zone), returns included — commissions' figure, the one statements use."""
-    from commissions.selectors import net_sales_by_dealer
-
+    if _net_sales_source is None:
+        raise ImproperlyConfigured("No net-sales source is registered (the commissions app).")
     start, end = calculations.trailing_four_quarters(period)
-    totals = net_sales_by_dealer(
+    totals = _net_sales_source(
         start=_manufacturer_midnight(start), end=_manufacturer_midnight(end), dealer_ids=[dealer.pk]
     )
     return totals.get(dealer.pk, Decimal("0.00"))

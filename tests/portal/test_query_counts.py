@@ -19,7 +19,7 @@ from commissions import services as commission_services
 from conflicts import services as conflict_services
 from conflicts.services import SYSTEM
 from dealers.calculations import credit_code_check_character
-from dealers.certification_models import Certification
+from dealers.models import Certification
 from inventory import services as inventory_services
 from portal.jobs import job_run
 from tests.collaboration.together_factories import (

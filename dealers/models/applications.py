@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dealers import calculations
+from portal.access import actor_from
 from portal.audit import audited_history
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -20,7 +21,6 @@ PENDING_STATES = ("submitted", "under_review")
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, who):
         """Applications are staff-only: dealers (and anyone else) see none."""
-        from portal.access import actor_from
 
         return self.all() if actor_from(who).manufacturer else self.none()
 
