@@ -23,7 +23,6 @@ from portal.api.serializers import (
 )
 from portal.api.views import PortalNoDeleteViewSet
 from portal.models import User
-from reviews.models import QuarterlyReview
 
 # --- meetings ------------------------------------------------------------------------------
 
@@ -112,8 +111,11 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 class ActionItemSerializer(ValidatedModelSerializer):
     dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
     meeting = ScopedPrimaryKeyField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    # Reviews are a layer above: reached through the model relation, never imported.
     review = ScopedPrimaryKeyField(
-        queryset=QuarterlyReview.objects.all(), required=False, allow_null=True
+        queryset=ActionItem._meta.get_field("review").related_model.objects.all(),
+        required=False,
+        allow_null=True,
     )
     owner = OwnerField(slug_field="username")
 

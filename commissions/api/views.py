@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,7 +12,7 @@ from commissions.filters import (
     SaleLineFilterSet,
 )
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
-from portal.api.serializers import django_to_drf_error
+from portal.api.exceptions import call_service
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 
@@ -88,12 +87,13 @@ class CommissionPlanViewSet(PortalNoDeleteViewSet):
         data = dict(serializer.validated_data)
         steps = data.pop("steps", None)
         tier_bonuses = data.pop("tier_bonuses", None)
-        try:
-            serializer.instance = services.commission_plan_save(
-                plan=plan, fields=data, steps=steps, tier_bonuses=tier_bonuses
-            )
-        except DjangoValidationError as exc:
-            raise django_to_drf_error(exc) from None
+        serializer.instance = call_service(
+            services.commission_plan_save,
+            plan=plan,
+            fields=data,
+            steps=steps,
+            tier_bonuses=tier_bonuses,
+        )
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -124,11 +124,9 @@ class CommissionStatementViewSet(PortalReadOnlyViewSet):
         statement = self.get_object()
         body = serializer_class(data=self.request.data)
         body.is_valid(raise_exception=True)
-        try:
-            result = fn(statement=statement, actor=self.request, **body.validated_data, **extra)
-        except DjangoValidationError as exc:
-            raise django_to_drf_error(exc) from None
-        return result
+        return call_service(
+            fn, statement=statement, actor=self.request, **body.validated_data, **extra
+        )
 
     @extend_schema(request=s.ApproveSerializer, responses=s.CommissionStatementSerializer)
     @action(detail=True, methods=["post"])

@@ -1,7 +1,5 @@
 """`/api/v1/tickets/` with `comments/` and `transition/` under each ticket."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -13,17 +11,8 @@ from conflicts import selectors, services
 from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
 from conflicts.models import Ticket, TicketAttachment
-from portal.api.serializers import django_to_drf_error
+from portal.api.exceptions import call_service
 from portal.api.views import PortalNoDeleteViewSet
-
-
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise django_to_drf_error(exc) from None
-    except ObjectDoesNotExist:
-        raise exceptions.NotFound() from None
 
 
 class TicketViewSet(PortalNoDeleteViewSet):
@@ -65,7 +54,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
     def create(self, request, *args, **kwargs):
         data = s.TicketCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        ticket = _call(services.ticket_open, actor=request, **data.validated_data)
+        ticket = call_service(services.ticket_open, actor=request, **data.validated_data)
         return self._out(ticket, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
@@ -75,7 +64,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
             raise exceptions.PermissionDenied()
         data = s.TicketUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        ticket = _call(
+        ticket = call_service(
             services.ticket_change_priority, actor=request, ticket=ticket, **data.validated_data
         )
         return self._out(ticket)
@@ -86,7 +75,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
         ticket = self.get_object()
         data = s.TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = _call(
+        ticket = call_service(
             services.ticket_transition, actor=request, ticket=ticket, **data.validated_data
         )
         return self._out(ticket)
@@ -102,7 +91,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
             return Response(s.CommentSerializer(rows, many=True).data)
         data = s.CommentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = _call(
+        comment = call_service(
             services.ticket_comment, actor=request, ticket=ticket, **data.validated_data
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -132,5 +121,5 @@ class TicketViewSet(PortalNoDeleteViewSet):
             raise exceptions.ValidationError(
                 {"file": [exceptions.ErrorDetail(_("Send a file."), code="required")]}
             )
-        attachment = _call(services.ticket_attach, actor=request, ticket=ticket, upload=upload)
+        attachment = call_service(services.ticket_attach, actor=request, ticket=ticket, upload=upload)
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,5 @@
 """API of the dealers app: thin viewsets on the shared bases; writes call services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -29,17 +27,8 @@ from dealers.models import (
     Territory,
     Tier,
 )
-from portal.api.serializers import django_to_drf_error
+from portal.api.exceptions import call_service
 from portal.api.views import PortalModelViewSet, PortalNoDeleteViewSet
-
-
-def call_service(fn, **kwargs):
-    """Run a service; its ValidationError becomes the API's 400 with field and code."""
-    try:
-        with transaction.atomic():
-            return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise django_to_drf_error(exc) from None
 
 
 class ReferenceDataMixin:
