@@ -5,6 +5,9 @@
                                                (plural entries: {"msgid": ["one", "other"]})
     python scripts/i18n.py hant               fill zh_Hant from zh_Hans with OpenCC (s2twp)
                                                where zh_Hant is empty; keeps manual entries
+    python scripts/i18n.py carry SNAPSHOT     fill untranslated entries from a JSON snapshot
+    python scripts/i18n.py snapshot SNAPSHOT  of every catalogue's translations (made before
+                                               `make messages` when code moves between apps)
 
 Workflow: `make messages`, translate the zh_Hans catalogue (edit it or `apply`), then
 `python scripts/i18n.py hant`, review, and `make compilemessages`.
@@ -17,14 +20,18 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES = [
-    "locale",
-    "portal/locale",
-    "dealers/locale",
-    "inventory/locale",
-    "commissions/locale",
-    "conflicts/locale",
+#: templates/ → locale/; each app of settings.PROJECT_APPS → <app>/locale/
+APPS = [
+    "portal",
+    "dealers",
+    "commissions",
+    "inventory",
+    "conflicts",
+    "collaboration",
+    "reviews",
+    "dashboards",
 ]
+CATALOGUES = ["locale", *(f"{app}/locale" for app in APPS)]
 
 
 def po_files(lang=None):
@@ -93,6 +100,63 @@ def hant() -> int:
     return 0
 
 
+def _key(entry) -> str:
+    return f"{entry.msgctxt or ''}\x04{entry.msgid}"
+
+
+def snapshot(path: str) -> int:
+    """Every translated entry of every catalogue: {language: {catalogue: {key: msgstr}}}."""
+    data: dict[str, dict] = {}
+    for po_path in po_files():
+        catalogue = po_path.parents[2].relative_to(ROOT).as_posix()
+        entries = data.setdefault(po_path.parts[-3], {}).setdefault(catalogue, {})
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or "fuzzy" in entry.flags or not entry.translated():
+                continue
+            entries[_key(entry)] = (
+                {str(k): v for k, v in entry.msgstr_plural.items()}
+                if entry.msgid_plural
+                else entry.msgstr
+            )
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def carry(path: str, *moves: str) -> int:
+    """Fill untranslated entries from a snapshot, so that a string whose code moved to
+    another app keeps its translation: first the catalogue's own old entry, then those of
+    the apps named as its sources (``reviews:dealers`` = reviews' code came from dealers),
+    then any catalogue."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    sources: dict[str, list[str]] = {}
+    for move in moves:
+        target, source = move.split(":")
+        sources.setdefault(f"{target}/locale", []).append(f"{source}/locale")
+    for po_path in po_files():
+        catalogue = po_path.parents[2].relative_to(ROOT).as_posix()
+        by_catalogue = data.get(po_path.parts[-3], {})
+        order = [catalogue, *sources.get(catalogue, []), *sorted(by_catalogue)]
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if entry.translated() and "fuzzy" not in entry.flags:
+                continue
+            value = next(
+                (by_catalogue[c][_key(entry)] for c in order if _key(entry) in by_catalogue.get(c, {})),
+                None,
+            )
+            if value is None:
+                continue
+            if entry.msgid_plural:
+                entry.msgstr_plural = {int(k): v for k, v in value.items()}
+            else:
+                entry.msgstr = value
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+        po.save()
+    return 0
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:] or ["missing"]
-    sys.exit({"missing": missing, "apply": apply, "hant": hant}[command](*args))
+    sys.exit({"missing": missing, "apply": apply, "hant": hant, "snapshot": snapshot, "carry": carry}[command](*args))

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,25 +21,14 @@ def test_catalogues_are_complete():
 
 
 def test_both_chinese_catalogues_exist_for_every_app():
-    for base in (
-        "locale",
-        "portal/locale",
-        "dealers/locale",
-        "inventory/locale",
-        "commissions/locale",
-        "conflicts/locale",
-    ):
+    for base in ("locale", *(f"{app}/locale" for app in settings.PROJECT_APPS)):
         for lang in ("zh_Hans", "zh_Hant"):
             assert (ROOT / base / lang / "LC_MESSAGES" / "django.po").is_file(), (base, lang)
 
 
 # The source trees `make messages` extracts from, each with its catalogue directory.
 SOURCE_TREES = {
-    "portal": "portal/locale",
-    "dealers": "dealers/locale",
-    "inventory": "inventory/locale",
-    "commissions": "commissions/locale",
-    "conflicts": "conflicts/locale",
+    **{app: f"{app}/locale" for app in settings.PROJECT_APPS},
     "templates": "locale",
 }
 
