@@ -7,6 +7,6 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Working together")
 
     def ready(self):
-        from portal.jobs import register_rerun_task
+        from portal.job_runs import register_rerun_task
 
         register_rerun_task("action_item_reminders", "collaboration.tasks.action_item_reminders")

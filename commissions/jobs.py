@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from commissions import calculations as calc
 from commissions import selectors, services
-from portal.jobs import job_run
+from portal.job_runs import job_run
 
 
 def statements_run(*, period: dt.date, dealer_ids=None, dry_run: bool = False, now=None):

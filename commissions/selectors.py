@@ -142,10 +142,6 @@ def statement_components(statement) -> list[StatementComponent]:
     return list(statement.components.select_related("sale_line").order_by("pk"))
 
 
-def sale_line_list_visible_to(who):
-    return SaleLine.objects.visible_to(who).select_related("dealer", "product", "ship_to_region")
-
-
 def plan_list():
     return _plans_with_terms()
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from dealers import selectors, services
 from dealers.models import Dealer
-from portal.jobs import job_run
+from portal.job_runs import job_run
 
 
 def end_dealer_transitions(*, today: datetime.date, dry_run: bool = False) -> list[str]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.jobs import job_rerun
+from portal.job_runs import job_rerun
 from portal.models import ApiKey, IdempotencyRecord, JobRun, Notification, User
 from portal.services import api_key_revoke
 

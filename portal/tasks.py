@@ -21,8 +21,8 @@ def ping(value: str) -> str:
 
 @shared_task
 def mark_stalled_jobs() -> int:
-    """Every few minutes: mark running job runs without a heartbeat failed (``portal.jobs``)."""
-    from portal.jobs import stalled_jobs_sweep
+    """Every few minutes: mark running job runs without a heartbeat failed (``portal.job_runs``)."""
+    from portal.job_runs import stalled_jobs_sweep
 
     return stalled_jobs_sweep()
 

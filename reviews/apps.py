@@ -7,6 +7,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Quarterly reviews")
 
     def ready(self):
-        from portal.jobs import register_rerun_task
+        from portal.job_runs import register_rerun_task
 
         register_rerun_task("quarterly_reviews", "reviews.tasks.quarterly_reviews")

@@ -34,7 +34,7 @@ from dealers.services import tier_evaluate
 from inventory.selectors import stock_freshness_by_dealer
 from portal.access import actor_from
 from portal.clock import manufacturer_date
-from portal.jobs import job_run
+from portal.job_runs import job_run
 from portal.models import User
 from portal.notifications import in_language_of, notification_send
 from reviews import calculations as calc

@@ -50,13 +50,29 @@ class SaleLineInSerializer(serializers.Serializer):
 
 
 class SaleBatchSerializer(serializers.Serializer):
+    """The request's envelope; each line is checked by the service, which reports every
+    error of the batch at once (``lines.3.sku``)."""
+
     lines = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+class SaleBatchSchemaSerializer(serializers.Serializer):
+    """The batch as the OpenAPI document shows it: the fields of each line."""
+
+    lines = SaleLineInSerializer(many=True)
+
+
+class SaleBatchItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="position of the line in the request")
+    external_id = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["created", "duplicate", "new"])
+    id = serializers.IntegerField(allow_null=True, help_text="the sale line (null: validate only)")
 
 
 class SaleBatchResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField()
-    lines = serializers.ListField(child=serializers.DictField())
+    lines = SaleBatchItemSerializer(many=True)
 
 
 class PlanStepSerializer(serializers.ModelSerializer):

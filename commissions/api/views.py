@@ -45,7 +45,7 @@ class SaleLineViewSet(PortalReadOnlyViewSet):
     dealer_writable = True
 
     @extend_schema(
-        request=s.SaleBatchSerializer,
+        request=s.SaleBatchSchemaSerializer,
         responses={200: s.SaleBatchResultSerializer, 201: s.SaleBatchResultSerializer},
     )
     def create(self, request, *args, **kwargs):

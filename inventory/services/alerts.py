@@ -14,7 +14,7 @@ from dealers.selectors import region_channel_managers
 from inventory import calculations
 from inventory.models import ReorderRule, StockAlert, Warehouse
 from inventory.selectors import stock_by_region_product
-from portal.jobs import job_run
+from portal.job_runs import job_run
 from portal.notifications import in_language_of, notification_send
 
 

@@ -1,4 +1,4 @@
-"""Serializers of quarterly reviews (together helper)."""
+"""Serializers of quarterly reviews."""
 
 from rest_framework import serializers
 

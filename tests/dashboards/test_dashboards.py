@@ -16,12 +16,12 @@ from conflicts.selectors import open_escalation_counts_by_region
 from inventory.models import StockAlert
 from inventory.selectors import open_alerts_for_dealer, stock_alert_counts_by_region
 from reviews.models import QuarterlyReview
-from tests.collaboration.together_factories import dealer_user_of
+from tests.collaboration.factories import dealer_user_of
 from tests.commissions.factories import give_plan, plan_p
 from tests.conflicts.factories import make_ticket
 from tests.factories import DealerFactory, StaffUserFactory, region_tree
 from tests.inventory.factories import ProductFactory, WarehouseFactory
-from tests.reviews.review_factories import sale
+from tests.reviews.factories import sale
 
 pytestmark = pytest.mark.django_db
 

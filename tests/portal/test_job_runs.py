@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.jobs import RunHandle, job_rerun, job_run, jobs_mark_stalled
+from portal.job_runs import RunHandle, job_rerun, job_run, jobs_mark_stalled
 from portal.models import JobRun
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -145,7 +145,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeClock(NOW)
-    monkeypatch.setattr("portal.jobs.timezone.now", fake)
+    monkeypatch.setattr("portal.job_runs.timezone.now", fake)
     return fake
 
 
@@ -228,5 +228,5 @@ def test_the_sweep_is_scheduled(settings, monkeypatch):
     assert settings.CELERY_BEAT_SCHEDULE["portal-mark-stalled-jobs"]["task"] == (
         "portal.tasks.mark_stalled_jobs"
     )
-    monkeypatch.setattr("portal.jobs.stalled_jobs_sweep", lambda: 2)
+    monkeypatch.setattr("portal.job_runs.stalled_jobs_sweep", lambda: 2)
     assert tasks.mark_stalled_jobs() == 2

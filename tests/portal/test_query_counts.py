@@ -21,8 +21,8 @@ from conflicts.services import SYSTEM
 from dealers.calculations import credit_code_check_character
 from dealers.models import Certification
 from inventory import services as inventory_services
-from portal.jobs import job_run
-from tests.collaboration.together_factories import (
+from portal.job_runs import job_run
+from tests.collaboration.factories import (
     ActionItemFactory,
     AnnouncementFactory,
     MeetingFactory,

@@ -13,7 +13,7 @@ from reviews.calculations import quarter_bounds
 from reviews.models import QuarterlyReview, ReviewWeights
 from reviews.services import QuarterlyRunIncomplete, quarterly_run
 from tests.factories import AgreementFactory, DealerFactory
-from tests.reviews.review_factories import sale
+from tests.reviews.factories import sale
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from portal.models import Notification
 from reviews.models import QuarterlyReview
 from reviews.services import review_acknowledge, review_assess, review_finalise
 from tests.api_mixins import APIResourceTests
-from tests.collaboration.together_factories import dealer_user_of
+from tests.collaboration.factories import dealer_user_of
 from tests.factories import DealerFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

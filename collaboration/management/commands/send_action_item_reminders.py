@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from collaboration.services import action_items_remind
 from portal.audit import acting_as
-from portal.jobs import job_run
+from portal.job_runs import job_run
 
 
 class Command(BaseCommand):

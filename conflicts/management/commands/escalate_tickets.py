@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from conflicts.services import ticket_escalate_due
 from portal.audit import acting_as
-from portal.jobs import job_run
+from portal.job_runs import job_run
 
 
 class Command(BaseCommand):

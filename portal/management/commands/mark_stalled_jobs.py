@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.audit import acting_as
-from portal.jobs import stalled_jobs_sweep
+from portal.job_runs import stalled_jobs_sweep
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Factories for quarterly-review tests (together helper)."""
+"""Factories for quarterly-review tests."""
 
 import datetime as dt
 from decimal import Decimal

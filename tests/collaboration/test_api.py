@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from collaboration.models import ActionItem, Announcement, AnnouncementReceipt, Meeting
 from portal.models import Notification
 from tests.api_mixins import APIResourceTests
-from tests.collaboration.together_factories import (
+from tests.collaboration.factories import (
     ActionItemFactory,
     AnnouncementFactory,
     MeetingFactory,

@@ -12,7 +12,7 @@ from collaboration import services
 from collaboration.models import ActionItem, AnnouncementReceipt, Meeting
 from portal.models import JobRun, Notification
 from reviews.models import QuarterlyReview
-from tests.collaboration.together_factories import (
+from tests.collaboration.factories import (
     ActionItemFactory,
     AnnouncementFactory,
     MeetingFactory,
@@ -21,7 +21,7 @@ from tests.collaboration.together_factories import (
 )
 from tests.dashboards.test_dashboards import DEALER_DASHBOARD_QUERIES
 from tests.factories import DealerFactory, StaffUserFactory, region_tree
-from tests.reviews.review_factories import sale
+from tests.reviews.factories import sale
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Factories for meetings, action items, announcements, notifications (together helper)."""
+"""Factories for meetings, action items, announcements, notifications."""
 
 import datetime as dt
 

@@ -20,7 +20,7 @@ from tests.factories import (
     region_tree,
 )
 from tests.inventory.factories import WarehouseFactory
-from tests.reviews.review_factories import sale
+from tests.reviews.factories import sale
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
