@@ -7,28 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _move_content_types(app_from, app_to, models):
-    """Keep permissions, admin log entries and generic relations of the moved models: their
-    content types change app label (the tables are unchanged)."""
-
-    def forwards(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            if not ContentType.objects.filter(app_label=app_to, model=model).exists():
-                ContentType.objects.filter(app_label=app_from, model=model).update(
-                    app_label=app_to
-                )
-
-    def backwards(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            if not ContentType.objects.filter(app_label=app_from, model=model).exists():
-                ContentType.objects.filter(app_label=app_to, model=model).update(
-                    app_label=app_from
-                )
-
-    return migrations.RunPython(forwards, backwards)
+from portal.migration_ops import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -258,5 +237,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        _move_content_types("portal", "collaboration", ["meeting", "actionitem", "announcement", "announcementreceipt", "historicalmeeting", "historicalactionitem", "historicalannouncement"]),
+        move_content_types("portal", "collaboration", ["meeting", "actionitem", "announcement", "announcementreceipt", "historicalmeeting", "historicalactionitem", "historicalannouncement"]),
     ]

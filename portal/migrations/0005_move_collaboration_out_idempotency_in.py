@@ -3,28 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-
-def _move_content_types(app_from, app_to, models):
-    """Keep permissions, admin log entries and generic relations of the moved models: their
-    content types change app label (the tables are unchanged)."""
-
-    def forwards(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            if not ContentType.objects.filter(app_label=app_to, model=model).exists():
-                ContentType.objects.filter(app_label=app_from, model=model).update(
-                    app_label=app_to
-                )
-
-    def backwards(apps, schema_editor):
-        ContentType = apps.get_model("contenttypes", "ContentType")
-        for model in models:
-            if not ContentType.objects.filter(app_label=app_from, model=model).exists():
-                ContentType.objects.filter(app_label=app_to, model=model).update(
-                    app_label=app_from
-                )
-
-    return migrations.RunPython(forwards, backwards)
+from portal.migration_ops import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -154,5 +133,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        _move_content_types("inventory", "portal", ["idempotencyrecord"]),
+        move_content_types("inventory", "portal", ["idempotencyrecord"]),
     ]
