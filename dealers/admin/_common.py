@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from portal.admin import ReadOnlyAdmin  # noqa: F401  (re-exported for the dealers admin)
+
 
 def run_service_action(modeladmin, request, queryset, call, done_message):
     """Apply ``call(obj)`` to each selected object, each in its own transaction; report
@@ -30,15 +32,4 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
