@@ -9,10 +9,8 @@ and rates produced it: the dealer's "how we computed this".
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -321,44 +319,3 @@ def annual_bonus(
             "exact": _s(exact),
         },
     )
-
-
-# --- periods in the manufacturer's time zone -----------------------------------------------
-
-
-def parse_period(value: str) -> dt.date:
-    """'2026-10' → date(2026, 10, 1); ValueError otherwise."""
-    try:
-        year, month = value.split("-")
-        return dt.date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        raise ValueError(f"not a period YYYY-MM: {value!r}") from None
-
-
-def format_period(month: dt.date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_bounds(month: dt.date, time_zone: str) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of a calendar month as aware datetimes in ``time_zone``."""
-    tz = ZoneInfo(time_zone)
-    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
-    nxt = add_months(month, 1)
-    return start, dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz)
-
-
-def month_of(moment: dt.datetime, time_zone: str) -> dt.date:
-    local = moment.astimezone(ZoneInfo(time_zone))
-    return dt.date(local.year, local.month, 1)
-
-
-def quarter_months(year: int, quarter: int) -> list[dt.date]:
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(f"quarter must be 1–4, not {quarter!r}")
-    first = 3 * (quarter - 1) + 1
-    return [dt.date(year, first + i, 1) for i in range(3)]

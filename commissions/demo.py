@@ -14,12 +14,12 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from commissions import calculations as calc
-from commissions import selectors, services
+from commissions import services
 from commissions.models import CommissionPlan, CommissionStatement, PlanStep, PlanTierBonus
 from dealers.models import Agreement, Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from portal.access import Actor
 from portal.models import User
+from portal.periods import Month
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -154,13 +154,13 @@ def _dealers(plans):
     return dealers, logins
 
 
-def _month_lines(code, volume, month, now, tz):
+def _month_lines(code, volume, month: Month, now):
     """Four sales and, every other month, a return; all before ``now``."""
-    start, _end = calc.month_bounds(month, tz)
+    start, _end = month.bounds()
     shares = [Decimal("0.4"), Decimal("0.3"), Decimal("0.2"), Decimal("0.1")]
     skus = ["HOME-ROUTER", "PRO-SWITCH", "CLOUD-SEAT", "HOME-ROUTER"]
     region = dict((c, r) for c, _n, r, *_rest in DEALERS)[code]
-    label = calc.format_period(month)
+    label = str(month)
     bump = Decimal(1 + (month.month % 3)) / Decimal(10)  # months differ a little
     lines = []
     for i, (share, sku) in enumerate(zip(shares, skus, strict=True)):
@@ -199,14 +199,13 @@ def seed(stdout):
     plans = _plans()
     dealers, logins = _dealers(plans)
     now = timezone.now()
-    tz = selectors.manufacturer_tz()
-    current = selectors.current_period(now)
-    months = [calc.add_months(current, -i) for i in range(5, -1, -1)]
+    current = Month.current(now)
+    months = [current - i for i in range(5, -1, -1)]
     system = Actor(manufacturer=True)
     lines = []
     for code, _n, _r, _t, _p, volume in DEALERS:
         for month in months:
-            lines += _month_lines(code, volume, month, now, tz)
+            lines += _month_lines(code, volume, month, now)
     services.sale_lines_ingest(actor=system, lines=lines, source="demo")
 
     finance = User.objects.filter(groups__name="finance", is_active=True).first()
@@ -216,10 +215,10 @@ def seed(stdout):
     dealer_ids = [d.pk for d in dealers.values()]
     for i, month in enumerate(months):
         services.statements_build(period=month, dealer_ids=dealer_ids, now=now)
-        if month >= calc.add_months(current, -1):
+        if month >= current.previous():
             continue  # last month and this month stay drafts
         for statement in CommissionStatement.objects.filter(
-            period=month, dealer_id__in=dealer_ids
+            period=month.first_day, dealer_id__in=dealer_ids
         ).order_by("pk"):
             if statement.status == "draft":
                 statement = services.statement_approve(statement=statement, actor=finance)
@@ -231,13 +230,13 @@ def seed(stdout):
                 )
     # A line for an approved month, reported now: "late" in this month's draft.
     approved_month = months[3]
-    start, _end = calc.month_bounds(approved_month, tz)
+    start, _end = approved_month.bounds()
     services.sale_lines_ingest(
         actor=system,
         lines=[
             {
                 "dealer": "DEMO-GZ",
-                "external_id": f"DEMO-GZ-{calc.format_period(approved_month)}-LATE",
+                "external_id": f"DEMO-GZ-{approved_month}-LATE",
                 "sku": "PRO-SWITCH",
                 "quantity": "1",
                 "amount": "12800.00",

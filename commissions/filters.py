@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from commissions import calculations as calc
 from commissions.models import CommissionPlan, CommissionStatement, SaleLine
+from portal.periods import Month
 
 
 class PeriodFilter(django_filters.CharFilter):
@@ -14,10 +14,10 @@ class PeriodFilter(django_filters.CharFilter):
         if not value:
             return qs
         try:
-            month = calc.parse_period(value)
+            month = Month.parse(value)
         except ValueError:
             return qs.none()
-        return qs.filter(**{self.field_name: month})
+        return qs.filter(**{self.field_name: month.first_day})
 
 
 class CommissionStatementFilterSet(django_filters.FilterSet):

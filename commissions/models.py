@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantManager
 from portal.audit import audited_history
+from portal.periods import Month
 
 RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
@@ -274,7 +275,7 @@ class CommissionStatement(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.period.year:04d}-{self.period.month:02d}"
+        return str(Month.of(self.period))
 
     @property
     def is_locked(self) -> bool:

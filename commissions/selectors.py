@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
@@ -21,16 +20,9 @@ from commissions.models import (
     StatementComponent,
 )
 from dealers.models import Agreement, Dealer, Tier
+from portal.periods import Month
 
 LIVE_AGREEMENT_STATES = ("active", "terminating", "ended")
-
-
-def manufacturer_tz() -> str:
-    return settings.MANUFACTURER_TIME_ZONE
-
-
-def current_period(now: dt.datetime | None = None) -> dt.date:
-    return calc.month_of(now or timezone.now(), manufacturer_tz())
 
 
 def net_sales_by_dealer(
@@ -45,9 +37,9 @@ def net_sales_by_dealer(
     return {row["dealer_id"]: calc.money(row["net"]) for row in rows}
 
 
-def month_sales_by_dealer(*, period: dt.date, dealer_ids=None) -> dict[int, tuple[Decimal, int]]:
+def month_sales_by_dealer(*, month: Month, dealer_ids=None) -> dict[int, tuple[Decimal, int]]:
     """{dealer_id: (net sales, line count)} of a month in the manufacturer's zone."""
-    start, end = calc.month_bounds(period, manufacturer_tz())
+    start, end = month.bounds()
     qs = SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
     if dealer_ids is not None:
         qs = qs.filter(dealer_id__in=list(dealer_ids))
@@ -88,20 +80,19 @@ def plan_terms(plan: CommissionPlan, tier_code: str) -> calc.PlanTerms:
     )
 
 
-def month_plans(*, period: dt.date, dealer_ids=None, now=None) -> dict[int, MonthPlan]:
+def month_plans(*, month: Month, dealer_ids=None, now=None) -> dict[int, MonthPlan]:
     """The plan of each dealer for a month: the agreement (not a draft) in effect during the
     month that started last gives it; the tier is the dealer's at the end of the month (from
     the dealer's history; the current tier for a month not yet over). A constant number of
     queries, whatever the number of dealers."""
-    _start, end = calc.month_bounds(period, manufacturer_tz())
-    last_day = calc.add_months(period, 1) - dt.timedelta(days=1)
+    _start, end = month.bounds()
     agreements = (
         Agreement.objects.filter(
             status__in=LIVE_AGREEMENT_STATES,
             commission_plan__isnull=False,
-            starts_on__lte=last_day,
+            starts_on__lte=month.last_day,
         )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.first_day))
         .order_by("dealer_id", "starts_on", "pk")
     )
     if dealer_ids is not None:
@@ -148,7 +139,7 @@ def plan_list():
 
 @dataclass(frozen=True)
 class DealerWhatIf:
-    period: dt.date
+    month: Month
     plan: CommissionPlan
     result: calc.WhatIf
     currency: str
@@ -157,14 +148,14 @@ class DealerWhatIf:
 def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
     is missing to the next step and what it would add; None without a plan this month."""
-    period = current_period(now)
-    plans = month_plans(period=period, dealer_ids=[dealer.pk], now=now)
+    month = Month.current(now)
+    plans = month_plans(month=month, dealer_ids=[dealer.pk], now=now)
     if dealer.pk not in plans:
         return None
-    net, _count = month_sales_by_dealer(period=period, dealer_ids=[dealer.pk]).get(
+    net, _count = month_sales_by_dealer(month=month, dealer_ids=[dealer.pk]).get(
         dealer.pk, (Decimal("0.00"), 0)
     )
     month_plan = plans[dealer.pk]
     return DealerWhatIf(
-        period, month_plan.plan, calc.what_if(net, month_plan.terms), dealer.currency
+        month, month_plan.plan, calc.what_if(net, month_plan.terms), dealer.currency
     )

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from commissions import calculations as calc
 from commissions.jobs import nightly_periods, statements_run
+from portal.periods import Month
 
 
 @shared_task
@@ -13,4 +13,4 @@ def refresh_statements() -> list[str]:
     periods = nightly_periods()
     for period in periods:
         statements_run(period=period)
-    return [calc.format_period(p) for p in periods]
+    return [str(Month.of(p)) for p in periods]

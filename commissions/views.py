@@ -18,6 +18,7 @@ from commissions.filters import CommissionStatementFilterSet
 from commissions.forms import SalesUploadForm, read_upload
 from dealers.selectors import dealer_can_write
 from portal.access import actor_from
+from portal.clock import manufacturer_tz
 
 UPLOAD_SESSION_KEY = "commissions_sales_upload"
 
@@ -163,7 +164,7 @@ def sales_upload(request):
                 actor=request,
                 lines=pending["lines"],
                 source=f"upload:{pending['name']}"[:200],
-                naive_time_zone=selectors.manufacturer_tz(),
+                naive_time_zone=manufacturer_tz(),
             )
         except services.BatchRejected as exc:
             context.update(errors=exc.errors)
@@ -188,7 +189,7 @@ def sales_upload(request):
                         actor=request,
                         lines=rows,
                         validate_only=True,
-                        naive_time_zone=selectors.manufacturer_tz(),
+                        naive_time_zone=manufacturer_tz(),
                     )
                 except services.BatchRejected as exc:
                     context["errors"] = exc.errors

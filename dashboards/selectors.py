@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -30,26 +28,28 @@ from conflicts.selectors import (
 )
 from dealers.models import Dealer, Tier
 from inventory.selectors import open_alerts_for_dealer, stock_alert_counts_by_region
-from portal.clock import manufacturer_now
+from portal.clock import manufacturer_now, manufacturer_zone
+from portal.periods import Month
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
 DEFAULT_PERIOD = "6m"
 
 
-def month_start(when: dt.datetime) -> dt.datetime:
-    return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def add_months(when: dt.datetime, months: int) -> dt.datetime:
-    index = when.year * 12 + when.month - 1 + months
-    return when.replace(year=index // 12, month=index % 12 + 1)
-
-
 def period_bounds(period: str, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the last N months including the current one (manufacturer time)."""
+    """[start, end) of the last N months including the current one (manufacturer time);
+    ``period`` is a span of PERIODS ("6m"), not a month."""
     months = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])
-    current = month_start(now or manufacturer_now())
-    return add_months(current, -(months - 1)), add_months(current, 1)
+    current = Month.current(now)
+    return (current - (months - 1)).bounds()[0], current.bounds()[1]
+
+
+def months_between(start: dt.datetime, end: dt.datetime) -> list[Month]:
+    """The months that begin in [start, end) (manufacturer time), from ``start``'s month."""
+    months, month = [], Month.of(start)
+    while month.bounds()[0] < end:
+        months.append(month)
+        month = month.next()
+    return months
 
 
 def province_code(code: str) -> str:
@@ -68,7 +68,7 @@ def sales_by_region_month(*, start, end, region=None) -> dict:
     ``{"months": ["2026-10", …], "regions": ["CN-BJ", …], "rows": {region: {month: Decimal}},
     "totals": {month: Decimal}}``."""
 
-    tz = ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    tz = manufacturer_zone()
     rows = (
         SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
         .filter(region_filter(region))
@@ -77,15 +77,11 @@ def sales_by_region_month(*, start, end, region=None) -> dict:
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    months = []
-    cursor = start
-    while cursor < end:
-        months.append(f"{cursor:%Y-%m}")
-        cursor = add_months(cursor, 1)
+    months = [str(month) for month in months_between(start, end)]
     table: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(months, Decimal(0)))
     totals = dict.fromkeys(months, Decimal(0))
     for row in rows:
-        key = f"{row['month'].astimezone(tz):%Y-%m}"
+        key = str(Month.of(row["month"]))
         if key not in totals:
             continue
         province = province_code(row["dealer__region__code"])
@@ -166,26 +162,20 @@ def dealer_month_to_date_sales(*, dealer, now: dt.datetime | None = None) -> Dec
 
     now = now or manufacturer_now()
     total = SaleLine.objects.filter(
-        dealer=dealer, sold_at__gte=month_start(now), sold_at__lte=now
+        dealer=dealer, sold_at__gte=Month.current(now).bounds()[0], sold_at__lte=now
     ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")
 
 
 def dealer_sales_by_month(*, dealer, start, end) -> list[tuple[str, Decimal]]:
 
-    tz = ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
     totals = {
-        f"{row['month'].astimezone(tz):%Y-%m}": row["total"]
+        str(Month.of(row["month"])): row["total"]
         for row in SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
-        .annotate(month=TruncMonth("sold_at", tzinfo=tz))
+        .annotate(month=TruncMonth("sold_at", tzinfo=manufacturer_zone()))
         .values("month")
         .annotate(total=Sum("amount"))
         .order_by()
     }
-    result = []
-    cursor = start
-    while cursor < end:
-        key = f"{cursor:%Y-%m}"
-        result.append((key, totals.get(key, Decimal("0.00"))))
-        cursor = add_months(cursor, 1)
-    return result
+    keys = [str(month) for month in months_between(start, end)]
+    return [(key, totals.get(key, Decimal("0.00"))) for key in keys]

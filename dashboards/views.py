@@ -1,6 +1,5 @@
 """The home page: staff see the channel at a glance, a dealer its own month."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,6 +10,7 @@ from dashboards import selectors as dashboards
 from dealers.models import Dealer, Region
 from dealers.selectors import tier_progress
 from portal.access import actor_from
+from portal.clock import manufacturer_tz
 from portal.selectors import notification_list_for
 from reviews.models import QuarterlyReview
 from reviews.selectors import attainment_ranking, latest_review_quarter
@@ -97,5 +97,5 @@ def _dealer_dashboard(request, actor) -> dict:
         "open_tickets": dashboards.dealer_open_tickets(request),
         "stock_alerts": dashboards.dealer_stock_alerts(dealer=dealer),
         "latest_statement": dashboards.latest_statement(request),
-        "manufacturer_tz": settings.MANUFACTURER_TIME_ZONE,
+        "manufacturer_tz": manufacturer_tz(),
     }

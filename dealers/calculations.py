@@ -3,13 +3,12 @@
 - the unified social credit code's check character (DOMAIN.md §3.1),
 - document type sniffing by content (§3.1),
 - the application's weighted score and recommendation (§3.1),
-- tier eligibility and quarters (§4).
+- tier eligibility (§4; its quarters are ``portal.periods.Quarter``).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -188,51 +187,6 @@ def tier_decision(*, current_rank: int, eligible_rank: int, previous_below: bool
     if previous_below:
         return TierDecision(eligible_rank, "demoted")
     return TierDecision(current_rank, "grace")
-
-
-PERIOD_RE = re.compile(r"^(\d{4})Q([1-4])$")
-
-
-def parse_period(period: str) -> tuple[int, int]:
-    match = PERIOD_RE.match(period or "")
-    if not match:
-        raise ValueError(f"not a quarter: {period!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def previous_period(period: str) -> str:
-    year, quarter = parse_period(period)
-    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
-
-
-def period_of(day: datetime.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
-    """First day of the quarter, first day of the next quarter."""
-    year, quarter = parse_period(period)
-    start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
-    end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
-    return start, end
-
-
-def trailing_four_quarters(period: str) -> tuple[datetime.date, datetime.date]:
-    """[start, end) of the four quarters ending with ``period`` (2026Q4: 2026-01-01 to
-    2027-01-01)."""
-    first = period
-    for _step in range(3):
-        first = previous_period(first)
-    return period_bounds(first)[0], period_bounds(period)[1]
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(day.day, last_day))
 
 
 def grants_conflict(

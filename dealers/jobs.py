@@ -10,6 +10,7 @@ from django.db import transaction
 from dealers import selectors, services
 from dealers.models import Dealer
 from portal.job_runs import job_run
+from portal.periods import Quarter
 
 
 def end_dealer_transitions(*, today: datetime.date, dry_run: bool = False) -> list[str]:
@@ -34,6 +35,7 @@ def evaluate_tiers(
 ) -> dict[str, str]:
     """Evaluate every non-terminated dealer (or the given ones) for ``period`` with trailing
     sales from the sale lines and no score. Returns {dealer code: outcome}."""
+    period = str(Quarter.parse(period))  # a malformed quarter fails here, not per dealer
     dealers = Dealer.objects.exclude(status=Dealer.Status.TERMINATED).order_by("pk")
     if dealer_codes:
         dealers = dealers.filter(code__in=dealer_codes)

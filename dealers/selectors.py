@@ -19,8 +19,9 @@ from dealers.models import (
     Tier,
     TierEvaluation,
 )
-from portal.clock import manufacturer_today, manufacturer_zone
+from portal.clock import manufacturer_today
 from portal.models import User
+from portal.periods import Quarter
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
@@ -168,10 +169,6 @@ def tier_requirements() -> list[calculations.TierRequirements]:
     ]
 
 
-def _manufacturer_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=manufacturer_zone())
-
-
 #: Net sales per dealer in [start, end): ``fn(*, start, end, dealer_ids) -> {dealer_id:
 #: Decimal}``. Tiers (§4) are earned with sales, which a layer above records; that layer
 #: provides the figure at start-up (``CommissionsConfig.ready``), so that dealers never
@@ -189,16 +186,10 @@ def dealer_trailing_sales(*, dealer: Dealer, period: str) -> Decimal:
     time zone), returns included — commissions' figure, the one statements use."""
     if _net_sales_source is None:
         raise ImproperlyConfigured("No net-sales source is registered (the commissions app).")
-    start, end = calculations.trailing_four_quarters(period)
-    totals = _net_sales_source(
-        start=_manufacturer_midnight(start), end=_manufacturer_midnight(end), dealer_ids=[dealer.pk]
-    )
+    quarter = Quarter.parse(period)
+    start, end = (quarter - 3).bounds()[0], quarter.bounds()[1]
+    totals = _net_sales_source(start=start, end=end, dealer_ids=[dealer.pk])
     return totals.get(dealer.pk, Decimal("0.00"))
-
-
-def last_completed_period(today: datetime.date | None = None) -> str:
-    today = today or manufacturer_today()
-    return calculations.previous_period(calculations.period_of(today))
 
 
 def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> dict:
@@ -219,7 +210,7 @@ def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> di
     if latest is not None:
         trailing_sales, score, period = latest.trailing_sales, latest.score, latest.period
     else:
-        period = last_completed_period(on_date)
+        period = str(Quarter.of(on_date).previous())
         trailing_sales, score = dealer_trailing_sales(dealer=dealer, period=period), None
     figures = calculations.TierFigures(
         certified_users_by_rank=certified_users_by_rank(dealer=dealer, on_date=on_date),

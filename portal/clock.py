@@ -1,5 +1,6 @@
 """The manufacturer's calendar: business dates (notice periods, expiries, quarters) are
-counted in ``MANUFACTURER_TIME_ZONE``, not in the server's UTC."""
+counted in ``MANUFACTURER_TIME_ZONE``, not in the server's UTC. Months and quarters of
+that calendar: ``portal.periods``."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -8,8 +9,13 @@ from django.conf import settings
 from django.utils import timezone
 
 
+def manufacturer_tz() -> str:
+    """The zone's name (``Asia/Shanghai``): for ``TruncMonth``, templates and naive input."""
+    return settings.MANUFACTURER_TIME_ZONE
+
+
 def manufacturer_zone() -> ZoneInfo:
-    return ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    return ZoneInfo(manufacturer_tz())
 
 
 def manufacturer_today() -> dt.date:

@@ -1,59 +1,13 @@
-"""Quarterly-review arithmetic (DOMAIN.md §8): pure functions, Decimal in and out, no ORM."""
+"""Quarterly-review arithmetic (DOMAIN.md §8): pure functions, Decimal in and out, no ORM.
+Quarters are ``portal.periods.Quarter``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
-
-from dealers.calculations import parse_period, period_bounds, period_of
 
 RATIO = Decimal("0.0001")
 SCORE = Decimal("0.01")
 HUNDRED = Decimal("100")
-
-
-# Quarters are the tier evaluation's periods: one implementation in dealers.calculations.
-def quarter_parse(quarter: str) -> tuple[int, int]:
-    """ "2026Q4" → (2026, 4); ValueError for anything else."""
-    try:
-        return parse_period(quarter)
-    except ValueError:
-        raise ValueError(f"not a quarter: {quarter!r} (use the form 2026Q4)") from None
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
-
-
-def quarter_shift(quarter: str, by: int) -> str:
-    year, q = quarter_parse(quarter)
-    index = year * 4 + (q - 1) + by
-    return quarter_label(index // 4, index % 4 + 1)
-
-
-def _days(quarter: str) -> tuple[dt.date, dt.date]:
-    quarter_parse(quarter)  # the review's own error message for a malformed quarter
-    return period_bounds(quarter)
-
-
-def quarter_first_day(quarter: str) -> dt.date:
-    return _days(quarter)[0]
-
-
-def quarter_last_day(quarter: str) -> dt.date:
-    return _days(quarter)[1] - dt.timedelta(days=1)
-
-
-def quarter_bounds(quarter: str, tz: str) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the quarter as aware datetimes at midnight in ``tz``."""
-    zone = ZoneInfo(tz)
-    return tuple(
-        dt.datetime.combine(day, dt.time.min, tzinfo=zone) for day in _days(quarter)
-    )
-
-
-quarter_of = period_of
 
 
 def ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:

@@ -7,8 +7,6 @@ read in the manufacturer's zone, ``CELERY_TIMEZONE``).
 
 from celery.schedules import crontab
 
-QUARTER_FIRST_MONTHS = (1, 4, 7, 10)
-
 BEAT_SCHEDULE = {
     "reviews-quarterly-reviews": {
         "task": "reviews.tasks.quarterly_reviews",

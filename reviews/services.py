@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -33,10 +32,10 @@ from dealers.selectors import certified_user_count
 from dealers.services import tier_evaluate
 from inventory.selectors import stock_freshness_by_dealer
 from portal.access import actor_from
-from portal.clock import manufacturer_date
 from portal.job_runs import job_run
 from portal.models import User
 from portal.notifications import in_language_of, notification_send
+from portal.periods import Quarter
 from reviews import calculations as calc
 from reviews.models import QuarterlyReview, ReviewWeights
 
@@ -74,11 +73,11 @@ def net_sales_by_dealer(*, start, end, dealer_ids) -> dict[int, Decimal]:
     return result
 
 
-def quarterly_targets(*, dealer_ids, quarter: str) -> dict[int, Decimal]:
+def quarterly_targets(*, dealer_ids, quarter: str | Quarter) -> dict[int, Decimal]:
     """The quarterly target of each dealer's agreement in force at the end of the quarter
     (an active or terminating agreement covering the quarter's last day)."""
-    last = calc.quarter_last_day(quarter)
-    first = calc.quarter_first_day(quarter)
+    period = Quarter.parse(quarter)
+    first, last = period.first_day, period.last_day
     rows = (
         Agreement.objects.filter(
             dealer_id__in=dealer_ids,
@@ -143,7 +142,7 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
     periods for ``review.outcomes`` — booked by this run or an earlier one."""
 
     threshold_bonuses_book(dealer=dealer, year=year, quarter=quarter)
-    periods = [calc.quarter_label(year, quarter)] + ([str(year)] if quarter == 4 else [])
+    periods = [str(Quarter(year, quarter))] + ([str(year)] if quarter == 4 else [])
     rows = (
         StatementComponent.objects.filter(dealer=dealer, bonus_period__in=periods)
         .select_related("statement")
@@ -154,7 +153,7 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
             "kind": row.kind,
             "period": row.bonus_period,
             "amount": str(row.amount),
-            "statement": row.statement.period.strftime("%Y-%m"),
+            "statement": row.statement.period_label,
         }
         for row in rows
     ]
@@ -163,10 +162,10 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
 # --- the quarterly job --------------------------------------------------------------------
 
 
-def dealers_for_quarter(*, quarter: str, dealer: Dealer | None = None):
+def dealers_for_quarter(*, quarter: str | Quarter, dealer: Dealer | None = None):
     """Dealers active in the quarter: created before it ended, and not terminated before it
     began."""
-    start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    start, end = Quarter.parse(quarter).bounds()
     qs = Dealer.objects.filter(created_at__lt=end).exclude(
         Q(status=Dealer.Status.TERMINATED)
         & (Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=start))
@@ -176,12 +175,14 @@ def dealers_for_quarter(*, quarter: str, dealer: Dealer | None = None):
     return qs.select_related("tier", "region").order_by("pk")
 
 
-def quarter_figures(*, quarter: str, dealer_ids: list[int], now=None) -> dict[int, dict]:
+def quarter_figures(
+    *, quarter: str | Quarter, dealer_ids: list[int], now=None
+) -> dict[int, dict]:
     """The computed figures of every dealer for the quarter, with set-based queries."""
-    tz = settings.MANUFACTURER_TIME_ZONE
-    start, end = calc.quarter_bounds(quarter, tz)
-    prev_start, _prev_end = calc.quarter_bounds(calc.quarter_shift(quarter, -1), tz)
-    trailing_start, _x = calc.quarter_bounds(calc.quarter_shift(quarter, -3), tz)
+    period = Quarter.parse(quarter)
+    start, end = period.bounds()
+    prev_start = period.previous().bounds()[0]
+    trailing_start = (period - 3).bounds()[0]
     now = now or timezone.now()
     net = net_sales_by_dealer(start=start, end=end, dealer_ids=dealer_ids)
     previous = net_sales_by_dealer(start=prev_start, end=start, dealer_ids=dealer_ids)
@@ -239,8 +240,8 @@ def quarterly_review_dealer(
 ) -> str:
     """One dealer's unit of the quarterly job (call inside a transaction). Returns the
     outcome: ``created``, ``refreshed`` or ``final_untouched`` (``would_*`` on a dry run)."""
-    year, q = calc.quarter_parse(quarter)
-    on_date = calc.quarter_last_day(quarter)
+    period = Quarter.parse(quarter)
+    quarter, on_date = str(period), period.last_day
     existing = QuarterlyReview.objects.filter(dealer=dealer, quarter=quarter).first()
     if dry_run:
         if existing is None:
@@ -268,7 +269,7 @@ def quarterly_review_dealer(
         score=review.overall_score,
         on_date=on_date,
     )
-    bonuses = review_bonuses_book(dealer=dealer, year=year, quarter=q)
+    bonuses = review_bonuses_book(dealer=dealer, year=period.year, quarter=period.quarter)
     if not review.is_final:
         unavailable = list(figures["unavailable"])
         if certified is None:
@@ -284,15 +285,17 @@ def quarterly_review_dealer(
     return outcome
 
 
-def quarter_check_over(quarter: str, now: dt.datetime | None = None) -> None:
-    """ValueError unless ``quarter`` is well formed and over (manufacturer time): its
+def quarter_check_over(quarter: str | Quarter, now: dt.datetime | None = None) -> Quarter:
+    """The quarter, if well formed and over (manufacturer time); ValueError otherwise: its
     figures, tier evaluation and bonuses are final only once it has ended."""
-    _start, end = calc.quarter_bounds(quarter, settings.MANUFACTURER_TIME_ZONE)
+    period = Quarter.parse(quarter)
+    _start, end = period.bounds()
     if end > (now or timezone.now()):
         raise ValueError(
-            f"{quarter} is not over yet (it ends {end.isoformat()}); "
+            f"{period} is not over yet (it ends {end.isoformat()}); "
             "review a quarter once it has ended"
         )
+    return period
 
 
 def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool = False) -> dict:
@@ -302,7 +305,7 @@ def quarterly_run(*, quarter: str, dealer: Dealer | None = None, dry_run: bool =
     Each dealer is one transaction: a dealer that fails is recorded in the run's errors
     and the others still complete; the run then ends as failed (``QuarterlyRunIncomplete``)
     and running it again completes the rest. Returns the outcome counts."""
-    quarter_check_over(quarter)  # ValueError early, before a run is recorded
+    quarter = str(quarter_check_over(quarter))  # ValueError early, before a run is recorded
     params = {"quarter": quarter, "dealer": dealer.code if dealer else None}
     with job_run(JOB_NAME, params=params, dry_run=dry_run) as run:
         dealers = list(dealers_for_quarter(quarter=quarter, dealer=dealer))
@@ -446,12 +449,3 @@ def review_acknowledge(*, actor, review: QuarterlyReview, comment: str = "") -> 
             url=reverse("admin:reviews_quarterlyreview_change", args=[review.pk]),
         )
     return review
-
-
-def previous_quarter(now: dt.datetime | None = None) -> str:
-    """The quarter before the one ``now`` falls in (manufacturer time): what the job run on
-    a quarter's first day reviews."""
-
-    now = now or timezone.now()
-    today = manufacturer_date(now)
-    return calc.quarter_shift(calc.quarter_of(today), -1)

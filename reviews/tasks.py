@@ -2,8 +2,8 @@ from celery import shared_task
 
 from dealers.models import Dealer
 from portal.clock import manufacturer_today
+from portal.periods import Quarter
 from reviews import services
-from reviews.schedule import QUARTER_FIRST_MONTHS
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -14,9 +14,9 @@ def quarterly_reviews(quarter: str | None = None, dealer: str | None = None) -> 
     ``reviews.schedule``); fired on another local day without a ``quarter`` it does nothing.
     Idempotent, so a redelivery after a killed worker (acks late) books nothing twice."""
     if quarter is None:
-        local = manufacturer_today()
-        if local.day != 1 or local.month not in QUARTER_FIRST_MONTHS:
+        today = manufacturer_today()
+        if today != Quarter.of(today).first_day:
             return {"skipped": 1}
-        quarter = services.previous_quarter()
+        quarter = str(Quarter.of(today).previous())
     dealer_obj = Dealer.objects.get(code=dealer) if dealer else None
     return services.quarterly_run(quarter=quarter, dealer=dealer_obj)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,28 +13,27 @@ from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, StatementComponent
 from commissions.services.statements import _retotal
+from portal.periods import Month, Quarter
 
 
-def _base_by_month(dealer, months: list[dt.date], now) -> tuple[list[tuple[str, Decimal]], dict]:
+def _base_by_month(dealer, months: list[Month], now) -> tuple[list[tuple[str, Decimal]], dict]:
     """Each month's base commission (rounded, as on a statement) and the plan of the last."""
     result, last = [], None
     for month in months:
-        plans = selectors.month_plans(period=month, dealer_ids=[dealer.pk], now=now)
+        plans = selectors.month_plans(month=month, dealer_ids=[dealer.pk], now=now)
         month_plan = plans.get(dealer.pk)
         if month_plan is None:
             continue
-        net, _n = selectors.month_sales_by_dealer(period=month, dealer_ids=[dealer.pk]).get(
+        net, _n = selectors.month_sales_by_dealer(month=month, dealer_ids=[dealer.pk]).get(
             dealer.pk, (Decimal("0.00"), 0)
         )
-        result.append(
-            (calc.format_period(month), calc.base_component(net, month_plan.terms.base_rate).amount)
-        )
+        result.append((str(month), calc.base_component(net, month_plan.terms.base_rate).amount))
         last = month_plan
     return result, last
 
 
 def _book(
-    dealer, component: calc.Component, bonus_period: str, after: dt.date, now
+    dealer, component: calc.Component, bonus_period: str, after: Month, now
 ) -> StatementComponent | None:
     """Book a bonus into the draft of the month after the period (or, if that one is already
     approved, the current month's draft), exactly once per (dealer, period, kind)."""
@@ -45,12 +43,12 @@ def _book(
         ).exists():
             return None
         statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
-            dealer=dealer, period=after, defaults={"currency": dealer.currency}
+            dealer=dealer, period=after.first_day, defaults={"currency": dealer.currency}
         )
         if statement.is_locked:
             statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
                 dealer=dealer,
-                period=selectors.current_period(now),
+                period=Month.current(now).first_day,
                 defaults={"currency": dealer.currency},
             )
             if statement.is_locked:
@@ -84,15 +82,13 @@ def threshold_bonuses_book(
     under concurrency; safe to call any number of times. Returns the components booked by
     this call (empty when nothing is due or it is already booked)."""
     now = now or timezone.now()
-    tz = selectors.manufacturer_tz()
-    months = calc.quarter_months(year, quarter)
-    start = calc.month_bounds(months[0], tz)[0]
-    end = calc.month_bounds(months[-1], tz)[1]
+    period = Quarter(year, quarter)
+    start, end = period.bounds()
     if end > now:
         raise ValidationError(_("The quarter is not over yet."), code="period_not_over")
-    after = calc.add_months(months[-1], 1)
+    after = period.months()[-1].next()
     booked = []
-    monthly, last = _base_by_month(dealer, months, now)
+    monthly, last = _base_by_month(dealer, period.months(), now)
     if last is not None:
         net = selectors.net_sales_by_dealer(start=start, end=end, dealer_ids=[dealer.pk]).get(
             dealer.pk, Decimal("0.00")
@@ -102,17 +98,17 @@ def threshold_bonuses_book(
             target=last.agreement.quarterly_target,
             rate=last.plan.quarter_bonus_rate,
             monthly_base=monthly,
-            period=f"{year}Q{quarter}",
+            period=str(period),
         )
         if component is not None:
-            row = _book(dealer, component, f"{year}Q{quarter}", after, now)
+            row = _book(dealer, component, str(period), after, now)
             if row is not None:
                 booked.append(row)
     if quarter == 4:
-        year_months = [dt.date(year, m, 1) for m in range(1, 13)]
+        year_months = [Month(year, m) for m in range(1, 13)]
         monthly, last = _base_by_month(dealer, year_months, now)
         if last is not None:
-            year_start = calc.month_bounds(year_months[0], tz)[0]
+            year_start = year_months[0].bounds()[0]
             net = selectors.net_sales_by_dealer(
                 start=year_start, end=end, dealer_ids=[dealer.pk]
             ).get(dealer.pk, Decimal("0.00"))

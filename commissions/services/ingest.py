@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from commissions import calculations as calc
-from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine
 from dealers.models import Dealer, Product, Region
 from portal import events
 from portal.access import actor_from
+from portal.periods import Month
 
 logger = logging.getLogger(__name__)
 
@@ -331,8 +330,7 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
     # A line for a month whose statement is being approved waits for the approval to
     # commit, so that it is either in the approved figures or reported late (see
     # statement_approve): lock the statements of the months the batch touches.
-    tz = selectors.manufacturer_tz()
-    months = {calc.month_of(line.sold_at, tz) for _i, line in new_lines}
+    months = {Month.of(line.sold_at).first_day for _i, line in new_lines}
     if new_lines:
         list(
             CommissionStatement.objects.select_for_update()

@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,8 +20,10 @@ from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import _require_finance
 from portal.access import actor_from
+from portal.clock import manufacturer_zone
 from portal.models import User
 from portal.notifications import in_language_of, notification_send
+from portal.periods import Month
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,11 @@ class BuildOutcome:
     total: Decimal
 
 
-def _late_lines(*, period: dt.date, dealer_ids) -> dict[int, list[calc.Component]]:
-    """Lines reported during ``period`` for an earlier month whose statement was already
+def _late_lines(*, month: Month, dealer_ids) -> dict[int, list[calc.Component]]:
+    """Lines reported during ``month`` for an earlier month whose statement was already
     approved when they arrived: one ``late`` component each (amount × that month's base
     rate). Two queries."""
-    tz = selectors.manufacturer_tz()
-    start, end = calc.month_bounds(period, tz)
+    start, end = month.bounds()
     candidates = list(
         SaleLine.objects.filter(
             dealer_id__in=list(dealer_ids),
@@ -52,7 +52,7 @@ def _late_lines(*, period: dt.date, dealer_ids) -> dict[int, list[calc.Component
     )
     if not candidates:
         return {}
-    months = {calc.month_of(line.sold_at, tz) for line in candidates}
+    months = {Month.of(line.sold_at).first_day for line in candidates}
     locked = {
         (s.dealer_id, s.period): s
         for s in CommissionStatement.objects.filter(
@@ -61,11 +61,11 @@ def _late_lines(*, period: dt.date, dealer_ids) -> dict[int, list[calc.Component
             status__in=[CommissionStatement.Status.APPROVED, CommissionStatement.Status.PAID],
         ).only("pk", "dealer_id", "period", "approved_at", "base_rate")
     }
-    zone = ZoneInfo(tz)
+    zone = manufacturer_zone()
     result: dict[int, list] = defaultdict(list)
     for line in candidates:
-        sold_month = calc.month_of(line.sold_at, tz)
-        statement = locked.get((line.dealer_id, sold_month))
+        sold_month = Month.of(line.sold_at)
+        statement = locked.get((line.dealer_id, sold_month.first_day))
         if statement is None or statement.base_rate is None:
             continue
         if statement.approved_at is None or line.reported_at <= statement.approved_at:
@@ -75,7 +75,7 @@ def _late_lines(*, period: dt.date, dealer_ids) -> dict[int, list[calc.Component
             statement.base_rate,
             sale_line=line.external_id,
             sold_at=line.sold_at.astimezone(zone).isoformat(),
-            sold_in=calc.format_period(sold_month),
+            sold_in=str(sold_month),
             reported_at=line.reported_at.astimezone(zone).isoformat(),
             approved_at=statement.approved_at.astimezone(zone).isoformat(),
         )
@@ -164,29 +164,30 @@ def _refresh(
 
 def statements_build(
     *,
-    period: dt.date,
+    period: dt.date | Month,
     dealer_ids=None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
     on_progress=None,
 ) -> list[BuildOutcome]:
     """Build or refresh the month's statement of every dealer with a plan for ``period``
-    (or of ``dealer_ids``). Drafts are recomputed from scratch, deterministically;
+    (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it). Drafts are recomputed from scratch, deterministically;
     approved and paid statements are left alone ("locked"). Net sales come from one
     aggregate query for all dealers; each dealer's statement is then written in its own
     transaction with a constant number of queries — none of it grows with the lines.
     ``dry_run`` computes and rolls back."""
     now = now or timezone.now()
-    plans = selectors.month_plans(period=period, dealer_ids=dealer_ids, now=now)
-    sales = selectors.month_sales_by_dealer(period=period, dealer_ids=list(plans))
-    late = _late_lines(period=period, dealer_ids=list(plans)) if plans else {}
+    month = Month.of(period)
+    plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
+    sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
+    late = _late_lines(month=month, dealer_ids=list(plans)) if plans else {}
     outcomes = []
     for dealer_id in sorted(plans):
         net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
         with transaction.atomic():
             statement, created = CommissionStatement.objects.select_for_update().get_or_create(
                 dealer_id=dealer_id,
-                period=period,
+                period=month.first_day,
                 defaults={"currency": plans[dealer_id].dealer.currency},
             )
             if statement.is_locked:
@@ -218,9 +219,8 @@ def statements_build(
 
 
 def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
-    plans = selectors.month_plans(
-        period=statement.period, dealer_ids=[statement.dealer_id], now=now
-    )
+    month = Month.of(statement.period)
+    plans = selectors.month_plans(month=month, dealer_ids=[statement.dealer_id], now=now)
     month_plan = plans.get(statement.dealer_id)
     if month_plan is None:
         # No plan this month (e.g. a statement opened only to book a bonus after the
@@ -231,9 +231,9 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
             statement.save(update_fields=["total"])
         return
     net, count = selectors.month_sales_by_dealer(
-        period=statement.period, dealer_ids=[statement.dealer_id]
+        month=month, dealer_ids=[statement.dealer_id]
     ).get(statement.dealer_id, (Decimal("0.00"), 0))
-    late = _late_lines(period=statement.period, dealer_ids=[statement.dealer_id])
+    late = _late_lines(month=month, dealer_ids=[statement.dealer_id])
     _refresh(
         statement=statement,
         month_plan=month_plan,
@@ -265,7 +265,7 @@ def statement_approve(
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."), code="not_draft")
-    _start, end = calc.month_bounds(locked.period, selectors.manufacturer_tz())
+    _start, end = Month.of(locked.period).bounds()
     if end > now:
         raise ValidationError(
             _("The month is not over yet; it can be approved from its last day on."),

@@ -21,6 +21,7 @@ from dealers.models import (
 )
 from dealers.services._common import _actor_label, _locked_dealer, _notify_owners, _today
 from portal.models import User
+from portal.periods import Quarter, add_months
 
 
 @transaction.atomic
@@ -42,7 +43,7 @@ def certification_record(
         user=user,
         program=program,
         passed_on=passed_on,
-        expires_on=calculations.add_months(passed_on, program.validity_months),
+        expires_on=add_months(passed_on, program.validity_months),
         score=score,
     )
     certification.full_clean()
@@ -80,7 +81,8 @@ def tier_evaluate(
     repeat a change already made for it. A period older than the dealer's latest evaluation
     is history: re-running it (a failed quarterly run re-queued late) changes nothing, so
     old figures never undo a later promotion or demotion. Returns the change made, or None."""
-    calculations.parse_period(period)
+    quarter = Quarter.parse(period)
+    period = str(quarter)
     dealer = _locked_dealer(dealer)
     # "YYYYQn" strings sort like the quarters they name.
     if TierEvaluation.objects.filter(dealer=dealer, period__gt=period).exists():
@@ -101,7 +103,7 @@ def tier_evaluate(
     eligible = tiers[calculations.eligible_tier(selectors.tier_requirements(), figures).rank]
     current = dealer.tier
     previous = (
-        TierEvaluation.objects.filter(dealer=dealer, period=calculations.previous_period(period))
+        TierEvaluation.objects.filter(dealer=dealer, period=str(quarter.previous()))
         .select_related("tier_before", "eligible_tier", "tier_after")
         .first()
     )
@@ -163,7 +165,7 @@ def tier_evaluate_now(
 ) -> TierChange | None:
     """The admin's "evaluate now": the last completed quarter, with trailing sales from the
     reported sale lines and the score given (None: not assessed)."""
-    period = period or selectors.last_completed_period()
+    period = period or str(Quarter.current().previous())
     return tier_evaluate(
         dealer=dealer,
         period=period,

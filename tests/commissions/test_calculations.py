@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from commissions import calculations as calc
 from commissions.calculations import PlanTerms, Step
+from portal.periods import Month
 
 STEPS = (Step(D("100000"), D("0.02")), Step(D("300000"), D("0.035")), Step(D("500000"), D("0.05")))
 
@@ -158,16 +159,16 @@ def test_annual_bonus():
 
 
 def test_month_bounds_in_the_manufacturers_zone():
-    start, end = calc.month_bounds(dt.date(2026, 10, 1), "Asia/Shanghai")
+    start, end = Month.of(dt.date(2026, 10, 1)).bounds("Asia/Shanghai")
     assert start.isoformat() == "2026-10-01T00:00:00+08:00"
     assert end.isoformat() == "2026-11-01T00:00:00+08:00"
     # 2026-09-30 16:30 UTC is already October in Shanghai
     moment = dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.UTC)
-    assert calc.month_of(moment, "Asia/Shanghai") == dt.date(2026, 10, 1)
-    assert calc.add_months(dt.date(2026, 12, 1), 1) == dt.date(2027, 1, 1)
-    assert calc.parse_period("2026-10") == dt.date(2026, 10, 1)
+    assert Month.of(moment, "Asia/Shanghai").first_day == dt.date(2026, 10, 1)
+    assert Month.of(dt.date(2026, 12, 1)).add(1).first_day == dt.date(2027, 1, 1)
+    assert Month.parse("2026-10").first_day == dt.date(2026, 10, 1)
     with pytest.raises(ValueError):
-        calc.parse_period("2026-13")
+        Month.parse("2026-13")
 
 
 # --- properties ----------------------------------------------------------------------------

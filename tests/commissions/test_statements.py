@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commissions import services
 from commissions.models import CommissionStatement, StatementComponent
+from portal.periods import Month
 from tests.commissions.factories import give_plan, local, plan_p, sale, senior
 from tests.factories import DealerFactory, StaffUserFactory, tier
 
@@ -303,7 +304,7 @@ def test_late_line_counts_once_in_the_draft_of_the_month_it_is_reported(finance)
         statement=CommissionStatement.objects.get(dealer=dealer), actor=finance
     )
     late = sale(dealer, "5000.05", local(2026, 10, 28, 9, 0), external_id="LATE-1")
-    reported_month = services.selectors.current_period()
+    reported_month = Month.current().first_day
     services.statements_build(period=reported_month, dealer_ids=[dealer.pk])
     services.statements_build(period=reported_month, dealer_ids=[dealer.pk])
     draft = CommissionStatement.objects.get(dealer=dealer, period=reported_month)
@@ -322,7 +323,7 @@ def test_lines_before_the_approval_are_not_late(finance):
     services.statement_approve(
         statement=CommissionStatement.objects.get(dealer=dealer), actor=finance
     )
-    services.statements_build(period=services.selectors.current_period(), dealer_ids=[dealer.pk])
+    services.statements_build(period=Month.current().first_day, dealer_ids=[dealer.pk])
     assert not StatementComponent.objects.filter(dealer=dealer, kind="late").exists()
 
 
@@ -394,7 +395,7 @@ def test_a_line_arriving_during_approval_is_late_not_lost():
     assert done.is_set()
     statement.refresh_from_db()
     assert statement.total == D("204800.00")  # approved without the line ...
-    current = services.selectors.current_period()
+    current = Month.current().first_day
     services.statements_build(period=current, dealer_ids=[dealer.pk])
     late = StatementComponent.objects.get(dealer=dealer, kind="late")  # ... which is late
     assert late.sale_line.external_id == "RACE-1" and late.amount == D("600.00")

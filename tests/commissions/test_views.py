@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 
-from commissions import calculations as calc
 from commissions import selectors, services
 from commissions.models import CommissionStatement, SaleLine
 from commissions.views import csv_safe
+from portal.periods import Month
 from tests.commissions.factories import give_plan, local, plan_p, product, sale, senior
 from tests.factories import DealerUserFactory, StaffUserFactory, region_tree
 
@@ -127,7 +127,7 @@ def test_staff_sees_every_statement(client, dealer, other_dealer):
 
 def test_whatif_panel_uses_the_statement_arithmetic(dealer_web, dealer):
     give_plan(dealer, plan_p("whole"))
-    start, _end = calc.month_bounds(selectors.current_period(), selectors.manufacturer_tz())
+    start, _end = Month.current().bounds()
     sale(dealer, "250000.00", start + dt.timedelta(minutes=1))
     whatif = selectors.whatif_for_dealer(dealer=dealer)
     assert whatif.result.amount_to_next == D("50000.00")

@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dealers import calculations as calc
+from portal import periods
+from portal.periods import Quarter
 from tests.dealers.factories import VALID_CODES
 
 
@@ -131,26 +133,32 @@ def test_tier_decision(current, eligible, previous_below, expected):
 
 
 def test_quarters():
-    assert calc.previous_period("2026Q1") == "2025Q4"
-    assert calc.previous_period("2026Q4") == "2026Q3"
-    assert calc.period_of(datetime.date(2026, 11, 23)) == "2026Q4"
-    assert calc.period_bounds("2026Q4") == (datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))
-    assert calc.trailing_four_quarters("2026Q4") == (
+    assert str(Quarter.parse("2026Q1").previous()) == "2025Q4"
+    assert str(Quarter.parse("2026Q4").previous()) == "2026Q3"
+    assert str(Quarter.of(datetime.date(2026, 11, 23))) == "2026Q4"
+    q4 = Quarter.parse("2026Q4")
+    assert (q4.first_day, q4.next().first_day) == (
+        datetime.date(2026, 10, 1),
+        datetime.date(2027, 1, 1),
+    )
+    # the four quarters ending with a quarter (trailing sales)
+    assert ((q4 - 3).first_day, q4.next().first_day) == (
         datetime.date(2026, 1, 1),
         datetime.date(2027, 1, 1),
     )
-    assert calc.trailing_four_quarters("2026Q2") == (
+    q2 = Quarter.parse("2026Q2")
+    assert ((q2 - 3).first_day, q2.next().first_day) == (
         datetime.date(2025, 7, 1),
         datetime.date(2026, 7, 1),
     )
     with pytest.raises(ValueError):
-        calc.parse_period("2026Q5")
+        Quarter.parse("2026Q5")
 
 
 def test_add_months_clamps_to_month_end():
-    assert calc.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert calc.add_months(datetime.date(2026, 11, 15), 24) == datetime.date(2028, 11, 15)
-    assert calc.add_months(datetime.date(2027, 12, 31), 2) == datetime.date(2028, 2, 29)
+    assert periods.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert periods.add_months(datetime.date(2026, 11, 15), 24) == datetime.date(2028, 11, 15)
+    assert periods.add_months(datetime.date(2027, 12, 31), 2) == datetime.date(2028, 2, 29)
 
 
 def test_grants_conflict_rule():

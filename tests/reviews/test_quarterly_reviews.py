@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.models import JobRun
+from portal.periods import Quarter
 from reviews import services as review_services
-from reviews.calculations import quarter_bounds
 from reviews.models import QuarterlyReview, ReviewWeights
 from reviews.services import QuarterlyRunIncomplete, quarterly_run
 from tests.factories import AgreementFactory, DealerFactory
@@ -45,7 +45,7 @@ def worked_example():
 
 
 def test_quarter_bounds_are_in_manufacturer_time():
-    start, end = quarter_bounds("2026Q4", "Asia/Shanghai")
+    start, end = Quarter.parse("2026Q4").bounds("Asia/Shanghai")
     assert start.isoformat() == "2026-10-01T00:00:00+08:00"
     assert end.isoformat() == "2027-01-01T00:00:00+08:00"
 

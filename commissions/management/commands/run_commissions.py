@@ -2,10 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commissions import calculations as calc
 from commissions.jobs import statements_run
 from dealers.models import Dealer
 from portal.audit import acting_as
+from portal.periods import Month
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, dealer=None, dry_run=False, **options):
         try:
-            month = calc.parse_period(period)
+            month = Month.parse(period)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         dealer_ids = None
@@ -46,5 +46,5 @@ class Command(BaseCommand):
             )
         prefix = "[dry run] " if dry_run else ""
         self.stdout.write(
-            self.style.SUCCESS(f"{prefix}{calc.format_period(month)}: {len(outcomes)} statement(s)")
+            self.style.SUCCESS(f"{prefix}{month}: {len(outcomes)} statement(s)")
         )

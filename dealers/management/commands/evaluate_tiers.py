@@ -3,8 +3,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dealers import calculations, jobs, selectors
+from dealers import jobs
 from portal.audit import acting_as
+from portal.periods import Quarter
 
 
 class Command(BaseCommand):
@@ -21,8 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, period=None, dealer=None, now=None, **options):
         try:
             on_date = datetime.date.fromisoformat(now) if now else timezone.localdate()
-            period = period or selectors.last_completed_period(on_date)
-            calculations.parse_period(period)
+            period = str(Quarter.parse(period) if period else Quarter.of(on_date).previous())
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         with acting_as("command:evaluate_tiers"):

@@ -5,12 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dealers.models import Dealer
 from portal.audit import acting_as
-from reviews.services import (
-    QuarterlyRunIncomplete,
-    previous_quarter,
-    quarter_check_over,
-    quarterly_run,
-)
+from portal.periods import Quarter
+from reviews.services import QuarterlyRunIncomplete, quarter_check_over, quarterly_run
 
 
 class Command(BaseCommand):
@@ -29,9 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, quarter=None, dealer=None, dry_run=False, **options):
-        quarter = quarter or previous_quarter()
         try:
-            quarter_check_over(quarter)
+            quarter = str(quarter_check_over(quarter or Quarter.current().previous()))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         dealer_obj = None
