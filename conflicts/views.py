@@ -1,7 +1,6 @@
 """Portal pages: dealers list, filter, open, comment on and attach files to their tickets;
 the counter-party of a channel ticket sees it and its public thread."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -19,6 +18,7 @@ from conflicts.models import Ticket, TicketAttachment
 from dealers.models import Dealer
 from dealers.selectors import dealer_can_write
 from portal.access import actor_from
+from portal.clock import manufacturer_tz
 
 PAGE_SIZE = 50
 
@@ -59,7 +59,7 @@ def ticket_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_write": _can_write(actor),
-            "manufacturer_tz": settings.MANUFACTURER_TIME_ZONE,
+            "manufacturer_tz": manufacturer_tz(),
         },
     )
 

@@ -7,15 +7,14 @@ warehouse not synced for ten days)."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from inventory import services
 from inventory.models import ReorderRule, Warehouse
 from portal.access import Actor
+from portal.clock import manufacturer_zone
 from portal.demo import ensure_user
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -113,7 +112,7 @@ def seed(stdout):
             },
         )
     # Counts taken this morning, manufacturer's time: re-running finds them unchanged.
-    local = ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    local = manufacturer_zone()
     as_of = datetime.combine(timezone.localdate(timezone=local), time(8), tzinfo=local)
     as_of = min(as_of, timezone.now())
     items = [

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from inventory.services import MAX_BATCH_ITEMS
+from portal.clock import manufacturer_zone
 from portal.tabular import TableError, read_table
 
 COLUMNS = ["warehouse", "sku", "quantity", "as_of"]
@@ -33,7 +32,7 @@ class ParsedUpload:
 
 
 def _local_tz():
-    return ZoneInfo(settings.MANUFACTURER_TIME_ZONE)
+    return manufacturer_zone()
 
 
 def _as_of_text(value, default: datetime) -> str | object:

@@ -71,3 +71,18 @@ def overall_score(
     if total_weight == 0:
         return None
     return (total / total_weight).quantize(SCORE, ROUND_HALF_UP)
+
+
+def review_score(review, weights) -> Decimal | None:
+    """The overall score of a review (its components' weighted mean) with ``weights`` (a
+    ``ReviewWeights``)."""
+    return overall_score(
+        score_components(
+            attainment=review.attainment,
+            sla_compliance=review.sla_compliance,
+            stock_freshness=review.stock_freshness,
+            satisfaction=review.satisfaction_score,
+            communication=review.communication_score,
+        ),
+        weights.as_dict(),
+    )

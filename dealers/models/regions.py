@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audited_history
+from portal.clock import manufacturer_tz
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", _("Use capital letters, digits and hyphens."), code="invalid_code"
@@ -103,7 +104,7 @@ class Region(models.Model):
             if region.time_zone:
                 return region.time_zone
             region = region.parent
-        return settings.MANUFACTURER_TIME_ZONE
+        return manufacturer_tz()
 
     def contains(self, other: "Region") -> bool:
         return other.code == self.code or other.code.startswith(self.code + "-")

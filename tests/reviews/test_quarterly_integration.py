@@ -26,9 +26,9 @@ from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from dealers import services
 from dealers.models import Dealer, TierChange, TierEvaluation
 from portal.models import JobRun
-from reviews import services as review_services
 from reviews import tasks
 from reviews.models import QuarterlyReview
+from reviews.services import quarterly as review_services
 from tests.commissions.factories import give_plan, plan_p, product
 from tests.conflicts.factories import make_ticket
 from tests.dealers.factories import CertificationProgramFactory

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 
 from portal.models import JobRun
 from portal.periods import Quarter
-from reviews import services as review_services
 from reviews.models import QuarterlyReview, ReviewWeights
 from reviews.services import QuarterlyRunIncomplete, quarterly_run
+from reviews.services import quarterly as review_services
 from tests.factories import AgreementFactory, DealerFactory
 from tests.reviews.factories import sale
 
