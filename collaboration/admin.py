@@ -52,7 +52,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "dealer", "owner", "due_on", "status", "reminder_sent_at", "source")
     list_filter = ("status", "due_on")
     search_fields = ("title", "dealer__code", "owner__username")
-    list_select_related = ("dealer", "owner", "meeting", "review")
+    list_select_related = ("dealer", "owner", "meeting", "review__dealer")
     fields = (
         "dealer",
         "meeting",

@@ -8,7 +8,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.job_runs import job_rerun
-from portal.models import ApiKey, IdempotencyRecord, JobRun, Notification, User
+from portal.models import ApiKey, Event, EventHandled, IdempotencyRecord, JobRun, Notification, User
 from portal.services import api_key_revoke
 
 
@@ -185,3 +185,37 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "scope", "key", "status", "response_status")
     list_filter = ("status",)
     search_fields = ("scope", "key")
+
+
+class EventHandledInline(admin.TabularInline):
+    model = EventHandled
+    fields = ("subscriber", "handled_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    """The outbox (``portal.events``): what was recorded, and whether every subscriber has
+    handled it; an event stuck on a failing subscriber shows its last error."""
+
+    list_display = ("id", "topic", "dealer", "occurred_at", "dispatched_at", "attempts")
+    list_filter = ("topic", ("dispatched_at", admin.EmptyFieldListFilter))
+    list_select_related = ("dealer",)
+    search_fields = ("topic", "dealer__code")
+    readonly_fields = (
+        "topic",
+        "dealer",
+        "payload",
+        "occurred_at",
+        "dispatched_at",
+        "next_attempt_at",
+        "attempts",
+        "last_error",
+    )
+    fields = readonly_fields
+    inlines = [EventHandledInline]

@@ -12,6 +12,7 @@ dispatched.
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantQuerySet
 
@@ -31,26 +32,34 @@ class EventQuerySet(TenantQuerySet):
 
 class Event(models.Model):
     id = models.BigAutoField(primary_key=True)
-    topic = models.CharField(max_length=100)
+    topic = models.CharField(_("topic"), max_length=100)
     # Stored as recorded by ``portal.events.record`` (already plain JSON: see EventJSONEncoder).
-    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
     # PROTECT: the outbox is history that partner systems read back by id; a dealer with
     # events is never deleted (like one with sales or statements).
     dealer = models.ForeignKey(
-        "dealers.Dealer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "dealers.Dealer",
+        verbose_name=_("dealer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    occurred_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
     # Set once every subscriber of the topic has handled the event.
-    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     # When the sweep may (re)try dispatching: after a grace period at first (the on-commit
     # dispatch normally wins), later with backoff after a subscriber failed.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)  # dispatches with a failed subscriber
-    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # dispatches with a failed subscriber
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["pk"]
         indexes = [
             models.Index(
@@ -66,11 +75,15 @@ class Event(models.Model):
 
 
 class EventHandled(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="handled")
-    subscriber = models.CharField(max_length=200)
-    handled_at = models.DateTimeField(default=timezone.now)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="handled"
+    )
+    subscriber = models.CharField(_("subscriber"), max_length=200)
+    handled_at = models.DateTimeField(_("handled"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("handled event")
+        verbose_name_plural = _("handled events")
         ordering = ["event_id", "subscriber"]
         constraints = [
             models.UniqueConstraint(fields=["event", "subscriber"], name="eventhandled_unique")

@@ -9,9 +9,10 @@ page must not run more queries."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,7 +22,9 @@ from conflicts.services import SYSTEM
 from dealers.calculations import credit_code_check_character
 from dealers.models import Certification
 from inventory import services as inventory_services
+from portal import events
 from portal.job_runs import job_run
+from reviews.models import QuarterlyReview
 from tests.collaboration.factories import (
     ActionItemFactory,
     AnnouncementFactory,
@@ -42,7 +45,7 @@ from tests.inventory.factories import ProductFactory, ReorderRuleFactory, Wareho
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"portal", "dealers", "inventory", "commissions", "conflicts"}
+APPS = set(settings.PROJECT_APPS)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 OCT = dt.date(2026, 10, 1)
 
@@ -96,6 +99,10 @@ def bundles(settings, tmp_path):
                 email=f"applicant{i}@example.com",
             )
             ReorderRuleFactory(product=product)
+            review = QuarterlyReview.objects.create(dealer=dealer, quarter="2026Q3")
+            ActionItemFactory(meeting=None, review=review)
+            with transaction.atomic():
+                events.record("sales.recorded", {"sale_line_ids": []}, dealer=dealer)
             action_item = ActionItemFactory(meeting=MeetingFactory(dealer=dealer))
             NotificationFactory(recipient=action_item.owner)
             AnnouncementFactory()
@@ -127,6 +134,8 @@ def test_every_admin_changelist_is_constant_in_rows(client, bundles):
     urls = _changelists()
     assert "/admin/commissions/saleline/" in urls
     assert "/admin/inventory/stockmovement/" in urls
+    assert {"/admin/reviews/quarterlyreview/", "/admin/collaboration/meeting/"} <= set(urls)
+    assert "/admin/portal/event/" in urls
     for url in urls:  # warm-up (content types, sessions, caches)
         _count(client, url)
     few = {url: _count(client, url) for url in urls}
