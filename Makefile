@@ -26,7 +26,7 @@ compilemessages: $(STAMP)
 ## Translations: extract every app's strings into its own catalogue, and templates/ into locale/
 ## (then translate zh_Hans and run `python scripts/i18n.py hant`; see scripts/i18n.py).
 messages: $(STAMP)
-	@for d in portal dealers commissions inventory conflicts collaboration reviews dashboards; do \
+	@for d in $$($(PY) scripts/i18n.py apps); do \
 		mkdir -p $$d/locale; \
 		(cd $$d && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete -v 0) ; \
 	done

@@ -1,5 +1,6 @@
 """Translation helpers (catalogues: `<app>/locale/` for each app, `locale/` for templates/).
 
+    python scripts/i18n.py apps               the apps whose catalogues `make messages` extracts
     python scripts/i18n.py missing            list untranslated or fuzzy entries; exit 1 if any
     python scripts/i18n.py apply PO JSON      set msgstr from a {"msgid": "msgstr"} JSON file
                                                (plural entries: {"msgid": ["one", "other"]})
@@ -21,16 +22,9 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 #: templates/ → locale/; each app of settings.PROJECT_APPS → <app>/locale/
-APPS = [
-    "portal",
-    "dealers",
-    "commissions",
-    "inventory",
-    "conflicts",
-    "collaboration",
-    "reviews",
-    "dashboards",
-]
+sys.path.insert(0, str(ROOT))
+from portal.settings import PROJECT_APPS as APPS  # noqa: E402
+
 CATALOGUES = ["locale", *(f"{app}/locale" for app in APPS)]
 
 
@@ -39,6 +33,11 @@ def po_files(lang=None):
         for path in sorted((ROOT / base).glob("*/LC_MESSAGES/django.po")):
             if lang is None or path.parts[-3] == lang:
                 yield path
+
+
+def apps() -> int:
+    print(" ".join(APPS))
+    return 0
 
 
 def missing() -> int:
@@ -159,4 +158,11 @@ def carry(path: str, *moves: str) -> int:
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:] or ["missing"]
-    sys.exit({"missing": missing, "apply": apply, "hant": hant, "snapshot": snapshot, "carry": carry}[command](*args))
+    sys.exit({
+            "missing": missing,
+            "apply": apply,
+            "hant": hant,
+            "snapshot": snapshot,
+            "carry": carry,
+            "apps": apps,
+        }[command](*args))
