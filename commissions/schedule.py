@@ -4,10 +4,10 @@ Twin: ``python manage.py run_commissions --period YYYY-MM``."""
 
 from celery.schedules import crontab
 
-# 18:30 UTC = 02:30 in Asia/Shanghai: after the day's last sales sync.
+# 02:30 manufacturer time (CELERY_TIMEZONE): after the day's last sales sync.
 BEAT_SCHEDULE = {
     "commissions-refresh-statements": {
         "task": "commissions.tasks.refresh_statements",
-        "schedule": crontab(minute=30, hour=18),
+        "schedule": crontab(minute=30, hour=2),
     },
 }
