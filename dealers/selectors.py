@@ -25,18 +25,9 @@ from portal.periods import Quarter
 
 
 def dealer_can_write(dealer: Dealer | None) -> bool:
-    """Whether a dealer's users and keys may change data (DOMAIN.md §3.3).
-
-    Active dealers and dealers within their notice period may; suspended and terminated
-    dealers, and terminating dealers past the end of notice (the transition), may not.
-    """
-    if dealer is None:
-        return False
-    if dealer.status == Dealer.Status.ACTIVE:
-        return True
-    if dealer.status == Dealer.Status.TERMINATING:
-        return dealer.notice_ends_on is None or manufacturer_today() <= dealer.notice_ends_on
-    return False
+    """Whether a dealer's users and keys may change data (DOMAIN.md §3.3): see
+    :meth:`Dealer.can_write`; no dealer may not."""
+    return dealer is not None and dealer.can_write()
 
 
 def dealer_list_visible_to(who):

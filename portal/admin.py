@@ -178,6 +178,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(ReadOnlyAdmin):
     """Written by ``portal.api.idempotency`` and purged hourly."""
@@ -187,15 +199,9 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     search_fields = ("scope", "key")
 
 
-class EventHandledInline(admin.TabularInline):
+class EventHandledInline(ReadOnlyInline):
     model = EventHandled
     fields = ("subscriber", "handled_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Event)

@@ -1,10 +1,11 @@
-"""Shared admin pieces: service actions with per-object refusals, read-only bases."""
+"""Shared admin pieces: service actions with per-object refusals; the kernel's read-only
+bases, re-exported."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from portal.admin import ReadOnlyAdmin  # noqa: F401  (re-exported for the dealers admin)
+from portal.admin import ReadOnlyAdmin, ReadOnlyInline  # noqa: F401  (re-exported)
 
 
 def run_service_action(modeladmin, request, queryset, call, done_message):
@@ -21,15 +22,3 @@ def run_service_action(modeladmin, request, queryset, call, done_message):
             done += 1
     if done:
         modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
