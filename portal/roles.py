@@ -6,12 +6,12 @@ The groups are created by a data migration (``portal/migrations``). Each app of
 removed, so that staff may grant more in the admin).
 """
 
-from importlib import import_module
-
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+
+from portal.discovery import app_modules
 
 STAFF_GROUPS = ["channel_manager", "finance", "support", "legal", "executive"]
 GROUP_PERMISSIONS = {
@@ -23,11 +23,7 @@ GROUP_PERMISSIONS = {
 
 def collected_permissions() -> dict[str, set[str]]:
     result: dict[str, set[str]] = {name: set() for name in STAFF_GROUPS}
-    for app in settings.PROJECT_APPS:
-        try:
-            module = import_module(f"{app}.roles")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules(settings.PROJECT_APPS, "roles"):
         for group, perms in getattr(module, "GROUP_PERMISSIONS", {}).items():
             result.setdefault(group, set()).update(perms)
     return result

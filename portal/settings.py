@@ -4,11 +4,12 @@ See README.md, "Configuration", for the list of variables. ``DJANGO_ENV=producti
 switches on the secure defaults and refuses to start without a real secret key.
 """
 
-import importlib
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+
+from portal.discovery import app_modules
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -169,12 +170,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/5")},
 }
-for _app in PROJECT_APPS:
-    try:
-        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{_app}.schedule":
-            raise
+for _schedule in app_modules(PROJECT_APPS, "schedule"):
+    CELERY_BEAT_SCHEDULE.update(_schedule.BEAT_SCHEDULE)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

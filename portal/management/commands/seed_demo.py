@@ -1,20 +1,12 @@
 """Load the demo data. Idempotent: running it again changes nothing that is already there."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
 from portal.audit import acting_as
-
-
-def seeders() -> list[str]:
-    """Each app's ``demo.seed(stdout)``, in layer order (settings.PROJECT_APPS)."""
-    return [f"{app}.demo" for app in settings.PROJECT_APPS if find_spec(f"{app}.demo")]
-
+from portal.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -28,8 +20,8 @@ class Command(BaseCommand):
             acting_as("command:seed_demo"),
             transaction.atomic(),
         ):
-            for path in seeders():
-                module = import_module(path)
+            # each app's ``demo.seed(stdout)``, in layer order
+            for module in app_modules(settings.PROJECT_APPS, "demo"):
                 for username, password, what in module.seed(self.stdout) or []:
                     # Several apps may name the same log-in; keep the fullest description.
                     if len(what) >= len(logins.get(username, ("", ""))[1]):
