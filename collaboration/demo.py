@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from collaboration.models import Announcement, Meeting
 from collaboration.services import action_item_create, announcement_publish, meeting_create
-from dealers.models import Dealer, Region, Tier
+from dealers.models import Dealer, DealerMembership, Region, Tier
 from portal.models import User
 
 DEMO_DEALERS = ["DEMO-GZ", "DEMO-SZ", "DEMO-BJ", "DEMO-SH"]
@@ -19,7 +19,7 @@ def demo_dealers():
         "memberships__user"
     ):
         dealers[dealer.code] = dealer
-        owner = next((m.user for m in dealer.memberships.all() if m.role == "owner"), None)
+        owner = next((m.user for m in dealer.memberships.all() if m.role == DealerMembership.Role.OWNER), None)
         owners[dealer.code] = owner
     return dealers, owners
 

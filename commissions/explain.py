@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
+from commissions.models import CommissionPlan
+
 
 def _n(value) -> str:
     if value in (None, ""):
@@ -17,8 +19,6 @@ def _n(value) -> str:
 
 def step_mode_label(value) -> str:
     """whole / marginal → the plan's (translated) label."""
-    from commissions.models import CommissionPlan
-
     try:
         return str(CommissionPlan.StepMode(value).label)
     except ValueError:

@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models import F as models_F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commissions.models import SaleLine
 from dealers.models import Dealer, Product, Region
 from inventory import calculations
-from inventory.models import STALE_AFTER, ReorderRule, StockAlert, StockLevel, Warehouse
+from inventory.models import (
+    STALE_AFTER,
+    ReorderRule,
+    StockAlert,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
 
 
 def stock_level_list_visible_to(who):
@@ -234,10 +242,6 @@ class LedgerBreak:
 def stock_ledger_breaks() -> list[LedgerBreak]:
     """Levels whose ledger does not add up to their quantity, or whose latest movement's
     ``quantity_after`` differs from it (one query)."""
-    from django.db.models import DecimalField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from inventory.models import StockMovement
 
     last_after = StockMovement.objects.filter(level=OuterRef("pk")).order_by("-pk")
     rows = (

@@ -3,6 +3,10 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from portal import job_runs
+from portal.api.idempotency import idempotency_records_purge
+from portal.events import event_dispatch, events_dispatch_pending
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,16 +26,12 @@ def ping(value: str) -> str:
 @shared_task
 def mark_stalled_jobs() -> int:
     """Every few minutes: mark running job runs without a heartbeat failed (``portal.job_runs``)."""
-    from portal.job_runs import stalled_jobs_sweep
-
-    return stalled_jobs_sweep()
+    return job_runs.stalled_jobs_sweep()
 
 
 @shared_task
 def idempotency_keys_purge() -> int:
     """Periodic: forget Idempotency-Keys older than 24 hours."""
-    from portal.api.idempotency import idempotency_records_purge
-
     return idempotency_records_purge()
 
 
@@ -39,8 +39,6 @@ def idempotency_keys_purge() -> int:
 def dispatch_event(event_id: int) -> dict:
     """Run the subscribers of one event (queued when its transaction commits). Idempotent:
     a redelivery runs only the subscribers that have not handled the event yet."""
-    from portal.events import event_dispatch
-
     return event_dispatch(event_id=event_id).as_dict()
 
 
@@ -48,6 +46,4 @@ def dispatch_event(event_id: int) -> dict:
 def dispatch_pending_events() -> int:
     """Every minute: dispatch events whose dispatch was lost or whose subscriber failed
     (``portal.events.events_dispatch_pending``; twin: ``dispatch_events``)."""
-    from portal.events import events_dispatch_pending
-
     return events_dispatch_pending()

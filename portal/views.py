@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,8 +25,6 @@ def healthz(request):
         logger.exception("healthz: database check failed")
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        from portal.celery import app
-
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         checks["broker"] = "ok"
