@@ -164,32 +164,46 @@ def record(topic: str, payload: dict, *, dealer=None) -> Event:
 
     Raises ``TransactionManagementError`` outside ``transaction.atomic()``, ``UnknownTopic``
     for a topic missing from :data:`TOPICS`, ``TypeError`` for a payload JSON cannot hold."""
+    return record_many(topic, [(payload, dealer)])[0]
+
+
+def record_many(topic: str, items) -> list[Event]:
+    """:func:`record` for several ``(payload, dealer)`` of one topic (e.g. one per dealer of
+    a batch): one INSERT and one on-commit hook, however many events."""
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError(
             "events.record() must be called inside transaction.atomic(), with the change"
         )
     _check_topic(topic)
     now = timezone.now()
-    event = Event.objects.create(
-        topic=topic,
-        payload=payload_encode(payload),
-        dealer_id=getattr(dealer, "pk", dealer),
-        occurred_at=now,
-        next_attempt_at=now + DISPATCH_GRACE,
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                topic=topic,
+                payload=payload_encode(payload),
+                dealer_id=getattr(dealer, "pk", dealer),
+                occurred_at=now,
+                next_attempt_at=now + DISPATCH_GRACE,
+            )
+            for payload, dealer in items
+        ]
     )
-    transaction.on_commit(partial(_enqueue, event.pk))
-    return event
+    transaction.on_commit(partial(_enqueue, [event.pk for event in events]))
+    return events
 
 
-def _enqueue(event_id: int) -> None:
+def _enqueue(event_ids: list[int]) -> None:
     # The task module is an interface above this one; it is imported when first needed.
     from portal.tasks import dispatch_event
 
-    try:
-        dispatch_event.delay(event_id)
-    except Exception:
-        # The caller's change is committed; failing its request now would help nobody.
-        logger.exception("events: could not queue dispatch of event %s; the sweep will", event_id)
+    for event_id in event_ids:
+        try:
+            dispatch_event.delay(event_id)
+        except Exception:
+            # The caller's change is committed; failing its request now would help nobody.
+            logger.exception(
+                "events: could not queue dispatch of event %s; the sweep will", event_id
+            )
 
 
 # --- dispatching ------------------------------------------------------------------------

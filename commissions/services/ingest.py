@@ -361,5 +361,7 @@ def _record_sales(created: list[SaleLine]) -> None:
     by_dealer: dict[int, list[int]] = {}
     for line in created:
         by_dealer.setdefault(line.dealer_id, []).append(line.pk)
-    for dealer_id, ids in by_dealer.items():
-        events.record("sales.recorded", {"sale_line_ids": ids}, dealer=dealer_id)
+    events.record_many(
+        "sales.recorded",
+        [({"sale_line_ids": ids}, dealer_id) for dealer_id, ids in by_dealer.items()],
+    )

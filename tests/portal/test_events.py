@@ -83,6 +83,19 @@ def test_recorded_event_is_dispatched_after_commit_to_each_subscriber_once(regis
 
 
 @pytest.mark.django_db(transaction=True)
+def test_several_events_are_recorded_in_one_insert_and_each_dispatched(
+    registry, eager, dealer, other_dealer, django_assert_num_queries
+):
+    recorder = subscribed()
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            recorded = events.record_many(TOPIC, [({"n": 1}, dealer), ({"n": 2}, other_dealer.pk)])
+        assert [e.dealer_id for e in recorded] == [dealer.pk, other_dealer.pk]
+    assert recorder.seen == [e.pk for e in recorded]
+    assert Event.objects.filter(dispatched_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_records_and_dispatches_nothing(registry, eager):
     recorder = subscribed()
     with pytest.raises(RuntimeError), transaction.atomic():
