@@ -130,11 +130,13 @@ class StockMovement(models.Model):
     class Kind(models.TextChoices):
         SET = "set", _("absolute count")
         ADJUST = "adjust", _("adjustment")
+        TRANSFER_OUT = "transfer_out", _("transfer out")
+        TRANSFER_IN = "transfer_in", _("transfer in")
 
     level = models.ForeignKey(
         StockLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="movements"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     delta = models.DecimalField(_("delta"), max_digits=14, decimal_places=3)
     quantity_after = models.DecimalField(_("quantity after"), max_digits=14, decimal_places=3)
     as_of = models.DateTimeField(_("as of"), null=True, blank=True)

@@ -65,6 +65,7 @@ PROJECT_APPS = [
     "inventory",
     "conflicts",
     "collaboration",
+    "rotation",
     "reviews",
     "dashboards",
 ]

@@ -22,6 +22,7 @@ from inventory.services.sync import (
     stock_levels_apply_sets,
     stock_sets_preview,
 )
+from inventory.services.transfers import TransferQuantityUnavailable, stock_level_transfer
 from inventory.services.uploads import (
     UploadNotConfirmable,
     stock_upload_confirm,
@@ -49,9 +50,11 @@ __all__ = [
     "ItemResult",
     "PreviewItem",
     "StockBatchInvalid",
+    "TransferQuantityUnavailable",
     "UploadNotConfirmable",
     "stock_alerts_evaluate",
     "stock_alerts_evaluate_periodic",
+    "stock_level_transfer",
     "stock_levels_apply_adjustments",
     "stock_levels_apply_sets",
     "stock_sets_preview",

@@ -15,6 +15,7 @@ APPS = list(settings.PROJECT_APPS)
 FUNCTION_LEVEL_IMPORTS = {
     ("collaboration/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
     ("reviews/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
+    ("rotation/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
     ("conflicts/apps.py", "portal"): "AppConfig.ready(): subscribes to the outbox's events",
     ("commissions/apps.py", "dealers.selectors"): "AppConfig.ready(): gives tiers their sales",
 }
