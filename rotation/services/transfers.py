@@ -51,7 +51,9 @@ def _require_writer(actor: Actor) -> None:
 
 
 def _locked(transfer: StockTransfer) -> StockTransfer:
-    return StockTransfer.objects.select_for_update().select_related(
+    # of=("self",): lock the transfer row only, not the joined warehouses and dealers (the
+    # sync path updates warehouses after locking levels; locking them here deadlocks)
+    return StockTransfer.objects.select_for_update(of=("self",)).select_related(
         "product", "source_warehouse", "destination_warehouse", "source_dealer", "destination_dealer"
     ).get(pk=transfer.pk)
 
