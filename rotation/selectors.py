@@ -8,10 +8,14 @@ from django.db.models import Q
 from rotation.models import StockTransfer, TransferSuggestion
 
 
-def suggestion_list_visible_to(who):
-    return TransferSuggestion.objects.visible_to(who).select_related(
+def _suggestions():
+    return TransferSuggestion.objects.select_related(
         "province", "product", "source_dealer", "destination_dealer"
     )
+
+
+def suggestion_list_visible_to(who):
+    return _suggestions().visible_to(who)
 
 
 def transfer_list_visible_to(who):
@@ -35,5 +39,5 @@ def province_filter(region_code: str) -> Q:
 
 def suggestions_within(region_code: str | None):
     """Staff: the suggestions of the provinces in (or containing) a region subtree."""
-    rows = suggestion_list_visible_to(None)
+    rows = _suggestions()
     return rows.filter(province_filter(region_code)) if region_code else rows
