@@ -143,10 +143,15 @@ def profile(request, dealer):
 def agreement(request, dealer):
     current = selectors.dealer_current_agreement(dealer=dealer)
     agreements = dealer.agreements.select_related("commission_plan", "signed_by")
+    missing = (
+        list(services.agreement_missing_terms(current).values())
+        if current is not None and current.status == Agreement.Status.DRAFT
+        else []
+    )
     return render(
         request,
         "dealers/agreement.html",
-        _context(request, dealer, agreement=current, agreements=agreements),
+        _context(request, dealer, agreement=current, agreements=agreements, missing_terms=missing),
     )
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from portal.models import Notification, User
+from portal.site import absolute
 
 
 def notification_send(
@@ -39,11 +40,12 @@ def notification_send(
         ]
     )
     if email:
-        addresses = [(user.email, title, body, url) for user in unique.values() if user.email]
+        # absolute now: the request's address is known here, not after commit
+        link = absolute(url)
+        addresses = [(user.email, title, body, link) for user in unique.values() if user.email]
 
         def _send():
-            for address, subject, text, link in addresses:
-                full_link = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+            for address, subject, text, full_link in addresses:
                 send_mail(
                     subject,
                     f"{text}\n\n{full_link}".strip(),

@@ -27,7 +27,16 @@ pids=()
 cleanup() {
   trap - INT TERM EXIT
   echo "Stopping…"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A Celery worker finishes its current task on TERM (warm shutdown); give everything ten
+  # seconds, then stop what is left for good, so that Ctrl-C never hangs.
+  for _ in $(seq 1 20); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT

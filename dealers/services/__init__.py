@@ -5,7 +5,12 @@ Side effects (e-mail) only after commit. One module per sub-domain; the public n
 re-exported here, so callers keep ``from dealers import services``.
 """
 
-from dealers.services.agreements import agreement_activate, agreement_sign, agreement_terminate
+from dealers.services.agreements import (
+    agreement_activate,
+    agreement_missing_terms,
+    agreement_sign,
+    agreement_terminate,
+)
 from dealers.services.applications import (
     APPLICATION_FIELDS,
     application_approve,
@@ -35,6 +40,7 @@ __all__ = [
     "APPLICATION_FIELDS",
     "TERRITORY_FIELDS",
     "agreement_activate",
+    "agreement_missing_terms",
     "agreement_sign",
     "agreement_terminate",
     "application_approve",

@@ -6,10 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dealers.models import Agreement, Dealer
+from dealers.models import Agreement, Dealer, Territory
 from dealers.services._common import _locked_dealer, _require_owner, _today
 from portal.models import User
 
@@ -54,13 +55,44 @@ def agreement_terminate(*, agreement: Agreement, on_date: datetime.date | None =
     return agreement
 
 
+def agreement_missing_terms(agreement: Agreement) -> dict[str, str]:
+    """What a draft still lacks before it can be signed (DOMAIN.md §3.2: explicit terms):
+    a commission plan, both sales targets, and a territory of the dealer that is valid on
+    the agreement's first day or later. {field: message}; empty when complete."""
+    missing = {}
+    if agreement.commission_plan_id is None:
+        missing["commission_plan"] = _("The agreement has no commission plan yet.")
+    if not agreement.quarterly_target or agreement.quarterly_target <= 0:
+        missing["quarterly_target"] = _("The agreement has no quarterly sales target yet.")
+    if not agreement.annual_target or agreement.annual_target <= 0:
+        missing["annual_target"] = _("The agreement has no annual sales target yet.")
+    has_territory = (
+        Territory.objects.filter(dealer_id=agreement.dealer_id)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=agreement.starts_on))
+        .exists()
+    )
+    if not has_territory:
+        missing["territory"] = _("The dealer has no territory for the agreement's period yet.")
+    return missing
+
+
 @transaction.atomic
 def agreement_sign(*, agreement: Agreement, user: User) -> Agreement:
-    """The dealer's owner signs a draft agreement (staff then activate it)."""
+    """The dealer's owner signs a draft agreement (staff then activate it). Refused with
+    every missing term (``agreement_incomplete``) while the draft lacks a commission plan,
+    its targets or a territory: nobody signs terms that are not there yet."""
     agreement = Agreement.objects.select_for_update().select_related("dealer").get(pk=agreement.pk)
     _require_owner(user, agreement.dealer)
     if agreement.status != Agreement.Status.DRAFT or agreement.signed_at is not None:
         raise ValidationError(_("Only an unsigned draft can be signed."), code="invalid_transition")
+    missing = agreement_missing_terms(agreement)
+    if missing:
+        raise ValidationError(
+            {
+                field: ValidationError(message, code="agreement_incomplete")
+                for field, message in missing.items()
+            }
+        )
     agreement.signed_by = user
     agreement.signed_at = timezone.now()
     agreement.save(update_fields=["signed_by", "signed_at"])

@@ -1,6 +1,7 @@
 """Dealer lifecycle (§3.3), agreements (§3.2) and members."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from django.utils import timezone
 from dealers import selectors, services
 from dealers.models import Agreement, Dealer, DealerMembership, Territory
 from portal.models import Notification
+from tests.commissions.factories import plan_p
 from tests.factories import (
     AgreementFactory,
     DealerFactory,
@@ -147,7 +149,7 @@ class TestAgreements:
         assert list(Agreement.objects.filter(dealer=dealer, status="active")) == [second]
 
     def test_owner_signs_a_draft(self, dealer, owner):
-        draft = AgreementFactory(dealer=dealer, status="draft")
+        draft = complete_draft(dealer)
         member = DealerUserFactory(membership__dealer=dealer)
         with pytest.raises(ValidationError) as exc:
             services.agreement_sign(agreement=draft, user=member)
@@ -155,6 +157,43 @@ class TestAgreements:
         services.agreement_sign(agreement=draft, user=owner)
         draft.refresh_from_db()
         assert draft.signed_by == owner and draft.signed_at is not None
+
+
+    def test_an_agreement_without_targets_plan_or_territory_cannot_be_signed(
+        self, dealer, owner
+    ):
+        draft = AgreementFactory(
+            dealer=dealer, status="draft", quarterly_target=0, annual_target=0
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.agreement_sign(agreement=draft, user=owner)
+        assert set(exc.value.error_dict) == {
+            "commission_plan",
+            "quarterly_target",
+            "annual_target",
+            "territory",
+        }
+        assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {
+            "agreement_incomplete"
+        }
+        draft.refresh_from_db()
+        assert draft.signed_at is None
+        complete_draft(dealer, agreement=draft)
+        services.agreement_sign(agreement=draft, user=owner)
+        assert Agreement.objects.get(pk=draft.pk).signed_by == owner
+
+
+def complete_draft(dealer, agreement=None):
+    """A draft with what signing needs: targets, a commission plan and a territory."""
+    agreement = agreement or AgreementFactory(dealer=dealer, status="draft")
+    Agreement.objects.filter(pk=agreement.pk).update(
+        commission_plan=plan_p(),
+        quarterly_target=Decimal("800000.00"),
+        annual_target=Decimal("3000000.00"),
+    )
+    TerritoryFactory(dealer=dealer, starts_on=agreement.starts_on)
+    agreement.refresh_from_db()
+    return agreement
 
 
 class TestMembers:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from dealers import services
 from dealers.models import DealerMembership
 from tests.dealers.factories import CertificationProgramFactory
+from tests.dealers.test_lifecycle import complete_draft
 from tests.factories import (
     PASSWORD,
     AgreementFactory,
@@ -128,6 +129,18 @@ def test_owner_invites_and_removes_members(
     assert not membership.user.is_active
 
 
+def test_invitation_links_use_the_address_the_site_is_served_on(
+    owner_client, dealer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(
+            reverse("dealers:members"),
+            {"email": "wang@dealer.example.com", "first_name": "Wang", "role": "member"},
+            HTTP_HOST="localhost:8765",
+        )
+    assert "http://localhost:8765/accounts/reset/" in mail.outbox[-1].body
+
+
 def test_a_member_cannot_invite(client, dealer):
     member = DealerUserFactory(membership__dealer=dealer)
     client.force_login(member)
@@ -154,11 +167,19 @@ def test_suspended_dealer_sees_read_only_banner_and_cannot_invite(owner_client, 
 
 
 def test_owner_signs_draft_agreement_in_the_portal(owner_client, dealer, owner):
-    draft = AgreementFactory(dealer=dealer, status="draft", number="AG-SIGN")
+    draft = complete_draft(dealer, AgreementFactory(dealer=dealer, status="draft", number="AG-SIGN"))
     response = owner_client.post(reverse("dealers:agreement_sign", args=[draft.number]))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.signed_by == owner
+
+
+def test_an_incomplete_agreement_says_what_is_missing_instead_of_signing(owner_client, dealer):
+    draft = AgreementFactory(dealer=dealer, status="draft", number="AG-BARE")
+    response = owner_client.post(reverse("dealers:agreement_sign", args=[draft.number]), follow=True)
+    assert "commission plan" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.signed_at is None
 
 
 def test_tier_page_shows_what_is_missing(owner_client, dealer):
