@@ -1,6 +1,5 @@
 """Master data: the region tree, product lines and products."""
 
-
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -9,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.audit import audited_history
 from portal.clock import manufacturer_tz
@@ -32,7 +32,9 @@ class Region(models.Model):
         PROVINCE = "province", _("province")
         CITY = "city", _("city")
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -113,7 +115,9 @@ class Region(models.Model):
 class ProductLine(models.Model):
     """What a dealer is authorised to sell; territories and products refer to it."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     beta = models.BooleanField(
         _("beta"), default=False, help_text=_("Early access for the tiers that have it.")
@@ -152,7 +156,7 @@ class Product(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history(table_name="inventory_historicalproduct")
 
