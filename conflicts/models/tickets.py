@@ -13,8 +13,10 @@ from django.utils.translation import pgettext_lazy
 
 from conflicts.models.calendars import BusinessCalendar
 from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, SlaPolicy
+from portal import messages
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
+from portal.messages import Message
 
 
 class TicketQuerySet(TenantQuerySet):
@@ -43,6 +45,11 @@ class Ticket(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    #: A title and description the system wrote (a channel conflict), as msgid and
+    #: parameters (portal.messages) shown in the reader's language; ``title`` and
+    #: ``description`` then hold the English text. Empty for what people wrote.
+    title_message = models.JSONField(_("title message"), default=dict, blank=True)
+    description_message = models.JSONField(_("description message"), default=dict, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     requested_priority = models.CharField(
         _("requested priority"), max_length=10, choices=Priority.choices
@@ -174,7 +181,20 @@ class Ticket(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.title}"
+        return f"#{self.pk} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (as written, when a person wrote it)."""
+        return messages.render(self.title_message, self.title)
+
+    @property
+    def display_description(self) -> str:
+        return messages.render(self.description_message, self.description)
+
+    def title_param(self):
+        """The title as a parameter of another message: translated at read time too."""
+        return Message.from_json(self.title_message) if self.title_message else self.title
 
     def clean(self):
         if self.counterparty_id and self.category != Category.CHANNEL:

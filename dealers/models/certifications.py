@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal import messages
 from portal.access import TenantManager
 from portal.audit import audited_history
 
@@ -215,6 +216,9 @@ class TierChange(models.Model):
         related_name="change",
     )
     reason = models.TextField(_("reason"))
+    #: The reason the evaluation wrote (portal.messages), shown in the reader's language;
+    #: ``reason`` then holds its English text. Empty for a reason staff wrote.
+    reason_message = models.JSONField(_("reason message"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict)
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
     changed_by = models.CharField(_("changed by"), max_length=200, blank=True)
@@ -228,3 +232,7 @@ class TierChange(models.Model):
 
     def __str__(self):
         return f"{self.dealer.code}: {self.from_tier.code} → {self.to_tier.code}"
+
+    @property
+    def display_reason(self) -> str:
+        return messages.render(self.reason_message, self.reason)

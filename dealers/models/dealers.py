@@ -11,9 +11,10 @@ from dealers.models.regions import Region, code_validator
 from portal.access import TenantManager
 from portal.audit import audited_history
 from portal.clock import manufacturer_today
+from portal.translated_names import TranslatedNameModel
 
 
-class Tier(models.Model):
+class Tier(TranslatedNameModel):
     """A certification tier (DOMAIN.md §4): requirements and benefits. ``rank`` orders them."""
 
     code = models.CharField(pgettext_lazy("identifier", "code"), max_length=32, unique=True)
@@ -47,8 +48,7 @@ class Tier(models.Model):
         verbose_name_plural = _("tiers")
         ordering = ["rank"]
 
-    def __str__(self):
-        return self.name
+    # __str__: the name in the active language (TranslatedNameModel)
 
 
 class Dealer(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.audit import audited_history
 from portal.clock import manufacturer_tz
+from portal.translated_names import TranslatedNameModel
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", _("Use capital letters, digits and hyphens."), code="invalid_code"
@@ -112,7 +113,7 @@ class Region(models.Model):
         return other.code == self.code or other.code.startswith(self.code + "-")
 
 
-class ProductLine(models.Model):
+class ProductLine(TranslatedNameModel):
     """What a dealer is authorised to sell; territories and products refer to it."""
 
     code = models.CharField(
@@ -130,8 +131,7 @@ class ProductLine(models.Model):
         verbose_name_plural = _("product lines")
         ordering = ["code"]
 
-    def __str__(self):
-        return self.name
+    # __str__: the name in the active language (TranslatedNameModel)
 
 
 class Product(models.Model):
