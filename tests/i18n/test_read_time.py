@@ -69,7 +69,7 @@ def test_a_notification_written_before_messages_shows_its_stored_text():
 
 
 def test_notification_api_renders_in_the_requests_language_with_key_and_params(client):
-    user = UserFactory(preferred_language="en")
+    user = UserFactory(preferred_language="")  # no saved choice: Accept-Language decides
     notification_send(
         recipients=[user],
         kind="test",
@@ -192,3 +192,12 @@ def test_channel_conflict_ticket_title_is_read_in_the_readers_language():
         assert "2026年11月10日" in ticket.display_description
     with translation.override("en"):
         assert ticket.display_title == ticket.title
+
+
+def test_tier_api_gives_the_chinese_names(manufacturer_client):
+    data = manufacturer_client.get("/api/v1/tiers/expert/").json()
+    assert (data["name"], data["name_zh_hans"], data["name_zh_hant"]) == (
+        "Expert",
+        "专家级",
+        "專家級",
+    )
