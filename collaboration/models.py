@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealers.models import Dealer
 from portal.access import TenantManager, TenantQuerySet, actor_from
@@ -63,8 +64,8 @@ class ActionItem(models.Model):
     """Something someone must do by a date, agreed in a meeting or a quarterly review."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
+        OPEN = "open", pgettext_lazy("action item status", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action item status", "in progress")
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 

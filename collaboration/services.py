@@ -10,14 +10,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from collaboration.models import ActionItem, Announcement, AnnouncementReceipt, Meeting
 from dealers.models import Dealer
 from dealers.selectors import dealer_can_write
 from portal.access import Actor, actor_from
 from portal.clock import manufacturer_date
+from portal.messages import Message
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 
 MEETING_FIELDS = ("title", "held_on", "agenda", "minutes", "decisions")
 ACTION_ITEM_FIELDS = ("title", "description", "owner", "due_on", "status")
@@ -95,9 +97,8 @@ def _notify_owner(item: ActionItem, *, actor) -> None:
     owner = item.owner
     if owner == _user_of(actor):
         return  # no need to tell people what they just did themselves
-    with in_language_of(owner):
-        title = _("Action item for you: %(title)s") % {"title": item.title}
-        body = _("Due on %(date)s.") % {"date": item.due_on.isoformat()}
+    title = Message(gettext_noop("Action item for you: %(title)s"), title=item.title)
+    body = Message(gettext_noop("Due on %(date)s."), date=item.due_on)
     notification_send(
         recipients=[owner], kind="action_item_assigned", title=title, body=body, url=item_url(item)
     )
@@ -198,12 +199,11 @@ def action_items_remind(*, now: _dt.datetime | None = None, days_before: int = 3
             )
             if not claimed:
                 continue
-            with in_language_of(item.owner):
-                if item.due_on < today:
-                    title = _("Overdue action item: %(title)s") % {"title": item.title}
-                else:
-                    title = _("Action item due soon: %(title)s") % {"title": item.title}
-                body = _("Due on %(date)s.") % {"date": item.due_on.isoformat()}
+            if item.due_on < today:
+                title = Message(gettext_noop("Overdue action item: %(title)s"), title=item.title)
+            else:
+                title = Message(gettext_noop("Action item due soon: %(title)s"), title=item.title)
+            body = Message(gettext_noop("Due on %(date)s."), date=item.due_on)
             notification_send(
                 recipients=[item.owner],
                 kind="action_item_due",
@@ -240,19 +240,13 @@ def announcement_publish(*, actor, announcement: Announcement, now=None) -> Anno
     announcement.published_at = now or timezone.now()
     announcement.save(update_fields=["published_at"])
     url = reverse("collaboration:announcement-detail", args=[announcement.pk])
-    by_language: dict[str, list[User]] = {}
-    for user in announcement_audience(announcement):
-        by_language.setdefault(user.preferred_language, []).append(user)
-    for users in by_language.values():
-        with in_language_of(users[0]):
-            title = _("New announcement: %(title)s") % {"title": announcement.title}
-        notification_send(
-            recipients=users,
-            kind="announcement",
-            title=title,
-            body=announcement.body[:500],
-            url=url,
-        )
+    notification_send(
+        recipients=announcement_audience(announcement),
+        kind="announcement",
+        title=Message(gettext_noop("New announcement: %(title)s"), title=announcement.title),
+        body=announcement.body[:500],
+        url=url,
+    )
     return announcement
 
 

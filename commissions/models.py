@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.access import TenantManager
 from portal.audit import audited_history
@@ -20,7 +21,7 @@ class CommissionPlan(models.Model):
         WHOLE = "whole", _("whole month at the highest step reached")
         MARGINAL = "marginal", _("marginal, like tax brackets")
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(pgettext_lazy("identifier", "code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     base_rate = models.DecimalField(
         _("base rate"), max_digits=5, decimal_places=4, validators=RATE_VALIDATORS
@@ -42,7 +43,7 @@ class CommissionPlan(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history()
 

@@ -107,7 +107,7 @@ def tier_distribution(*, region=None) -> list[dict]:
         .values_list("tier_id", "n")
     )
     return [
-        {"tier": tier.name, "code": tier.code, "count": counts.get(tier.pk, 0)}
+        {"tier": tier.display_name, "code": tier.code, "count": counts.get(tier.pk, 0)}
         for tier in Tier.objects.order_by("rank")
     ]
 

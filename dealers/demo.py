@@ -26,9 +26,9 @@ from portal.models import User
 DEMO_PASSWORD = "demo-pass-2026"
 
 PRODUCT_LINES = [
-    ("PL-HOME", "Home networking", False),
-    ("PL-PRO", "Professional equipment", False),
-    ("PL-CLOUD", "Cloud services", True),
+    ("PL-HOME", "Home networking", "家庭网络", "家用網路", False),
+    ("PL-PRO", "Professional equipment", "专业设备", "專業設備", False),
+    ("PL-CLOUD", "Cloud services", "云服务", "雲端服務", True),
 ]
 
 # code, name, credit code, home region, tier, owner, owner name
@@ -114,9 +114,15 @@ def seed(stdout):
     regions = {r.code: r for r in Region.objects.all()}
     tiers = {t.code: t for t in Tier.objects.all()}
     lines = {}
-    for code, name, beta in PRODUCT_LINES:
+    for code, name, name_zh_hans, name_zh_hant, beta in PRODUCT_LINES:
         lines[code], _created = ProductLine.objects.get_or_create(
-            code=code, defaults={"name": name, "beta": beta}
+            code=code,
+            defaults={
+                "name": name,
+                "name_zh_hans": name_zh_hans,
+                "name_zh_hant": name_zh_hant,
+                "beta": beta,
+            },
         )
 
     manager = User.objects.filter(username="manager").first()

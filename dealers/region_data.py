@@ -95,6 +95,14 @@ TIERS = [
     ("expert", "Expert", 3, 5, Decimal("5000000.00"), Decimal("85.00"), True, True, True),
 ]
 
+#: the tiers' names in Chinese (DOMAIN.md §4: 初级, 高级, 专家级), Simplified and Traditional
+TIER_NAMES_ZH = {
+    "registered": ("注册", "註冊"),
+    "junior": ("初级", "初級"),
+    "senior": ("高级", "高級"),
+    "expert": ("专家级", "專家級"),
+}
+
 
 def region_rows():
     """(code, name, name_zh, kind, parent code, time zone) in parent-first order."""
@@ -128,7 +136,14 @@ def load_regions(Region) -> int:
 
 def load_tiers(Tier) -> int:
     created = 0
+    # an early migration's Tier has no Chinese names yet (0007 adds them and fills them in)
+    has_zh = any(f.name == "name_zh_hans" for f in Tier._meta.get_fields())
     for code, name, rank, users, sales, score, priority, beta, contact in TIERS:
+        zh = (
+            {"name_zh_hans": TIER_NAMES_ZH[code][0], "name_zh_hant": TIER_NAMES_ZH[code][1]}
+            if has_zh
+            else {}
+        )
         _obj, was_created = Tier.objects.get_or_create(
             code=code,
             defaults={
@@ -140,7 +155,19 @@ def load_tiers(Tier) -> int:
                 "priority_support": priority,
                 "early_access": beta,
                 "named_contact": contact,
+                **zh,
             },
         )
         created += was_created
     return created
+
+
+def name_tiers_in_chinese(Tier) -> int:
+    """Give the seeded tiers that have no Chinese names theirs (``Tier`` may be a
+    migration's historical model). Returns how many rows changed."""
+    changed = 0
+    for code, (hans, hant) in TIER_NAMES_ZH.items():
+        changed += Tier.objects.filter(code=code, name_zh_hans="").update(
+            name_zh_hans=hans, name_zh_hant=hant
+        )
+    return changed

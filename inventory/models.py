@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealers.models import Product, code_validator
 from portal.access import TenantManager, TenantQuerySet
@@ -33,7 +34,9 @@ STALE_AFTER = timedelta(days=7)
 class Warehouse(models.Model):
     """Where stock is held: a dealer's warehouse, or the manufacturer's (no dealer)."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     dealer = models.ForeignKey(
         "dealers.Dealer",
@@ -50,7 +53,7 @@ class Warehouse(models.Model):
         on_delete=models.PROTECT,
         related_name="warehouses",
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -134,7 +137,10 @@ class StockMovement(models.Model):
         TRANSFER_IN = "transfer_in", _("transfer in")
 
     level = models.ForeignKey(
-        StockLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="movements"
+        StockLevel,
+        verbose_name=pgettext_lazy("stock level", "level"),
+        on_delete=models.PROTECT,
+        related_name="movements",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     delta = models.DecimalField(_("delta"), max_digits=14, decimal_places=3)
@@ -252,8 +258,10 @@ class StockAlert(models.Model):
     days_of_cover = models.DecimalField(
         _("days of cover"), max_digits=10, decimal_places=1, null=True, blank=True
     )
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("stock alert", "opened"), default=timezone.now)
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("stock alert", "resolved"), null=True, blank=True
+    )
 
     objects = StockAlertQuerySet.as_manager()
 

@@ -152,7 +152,7 @@ class JobRunAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "kind", "created_at", "read_at", "emailed")
+    list_display = ("display_title", "recipient", "kind", "created_at", "read_at", "emailed")
     list_filter = ("kind", "emailed")
     search_fields = ("title", "recipient__username")
     list_select_related = ("recipient",)
@@ -160,6 +160,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, obj):
+        return obj.display_title
 
 
 # --- Working together -------------------------------------------------------------------

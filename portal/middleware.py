@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils import translation
+
 from portal import audit
 
 
@@ -21,3 +24,23 @@ class RequestActorMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_actor(token)
+
+
+class UserLanguageMiddleware:
+    """The language follows the user's choice, else the browser (DOMAIN.md §11).
+
+    LocaleMiddleware has already picked the language from the cookie or Accept-Language;
+    a signed-in user with a saved preference and no language cookie (a new browser, a
+    link from an e-mail) gets their preference instead. The switcher sets both."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            user = getattr(request, "user", None)
+            preferred = getattr(user, "preferred_language", "") if user is not None else ""
+            if preferred and preferred in dict(settings.LANGUAGES):
+                translation.activate(preferred)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from portal import messages
 from portal.audit import audited_history
 
 
@@ -97,8 +98,14 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=50, help_text=_("e.g. ticket_escalated"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("In English; shown when no message is stored.")
+    )
     body = models.TextField(_("body"), blank=True)
+    #: The title and body as msgid and parameters (portal.messages), rendered at read time
+    #: in the reader's language; empty for rows written before messages were stored.
+    title_message = models.JSONField(_("title message"), default=dict, blank=True)
+    body_message = models.JSONField(_("body message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -111,7 +118,16 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored English text for old rows)."""
+        return messages.render(self.title_message, self.title)
+
+    @property
+    def display_body(self) -> str:
+        return messages.render(self.body_message, self.body)
 
 
 class JobRunQuerySet(models.QuerySet):

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
+from portal.messages import Message, english
 from portal.models import Notification, User
 from portal.site import absolute
 
@@ -20,21 +21,31 @@ def notification_send(
     *,
     recipients: Iterable[User],
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     url: str = "",
     email: bool = True,
 ) -> list[Notification]:
     """Create one notification per distinct active recipient; e-mail them once the
     surrounding transaction commits (nothing is sent for a rolled-back change).
 
-    ``title`` and ``body`` are final text; callers render them in the recipient's language
-    (see :func:`in_language_of`)."""
+    ``title`` and ``body`` are :class:`portal.messages.Message` objects: stored as msgid and
+    parameters, shown in each reader's language when read, and e-mailed in the recipient's
+    preferred language. A plain string is final text, stored and sent as it is."""
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    title_json, title_text = _stored(title)
+    body_json, body_text = _stored(body)
     rows = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, kind=kind, title=title[:200], body=body, url=url, emailed=email
+                recipient=user,
+                kind=kind,
+                title=title_text[:200],
+                body=body_text,
+                title_message=title_json,
+                body_message=body_json,
+                url=url,
+                emailed=email,
             )
             for user in unique.values()
         ]
@@ -42,7 +53,11 @@ def notification_send(
     if email:
         # absolute now: the request's address is known here, not after commit
         link = absolute(url)
-        addresses = [(user.email, title, body, link) for user in unique.values() if user.email]
+        addresses = []
+        for user in unique.values():
+            if user.email:
+                with in_language_of(user):
+                    addresses.append((user.email, str(title), str(body), link))
 
         def _send():
             for address, subject, text, full_link in addresses:
@@ -56,6 +71,11 @@ def notification_send(
 
         transaction.on_commit(_send)
     return rows
+
+
+def _stored(text: str | Message) -> tuple[dict, str]:
+    """(the message to store, its English text as the fallback)."""
+    return (text.as_json() if isinstance(text, Message) else {}), english(text)
 
 
 def in_language_of(user: User):

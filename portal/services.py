@@ -1,7 +1,8 @@
-"""Kernel services: API keys."""
+"""Kernel services: API keys, the user's language."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,3 +33,16 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     api_key.revoked = True
     api_key.save(update_fields=["revoked"])
     return api_key
+
+
+@transaction.atomic
+def user_set_language(*, user, language: str) -> bool:
+    """Remember ``language`` (a code of settings.LANGUAGES) as the user's preference, which
+    e-mails and notifications follow. Returns whether it changed; an unknown code is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")}, code="invalid")
+    if user.preferred_language == language:
+        return False
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return True

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,6 +207,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date style per language and thousands grouped the same way in every language
+# (portal/formats/<locale>/formats.py). Numbers are grouped where they are amounts or
+# quantities (``|money``, ``|intcomma``), not everywhere: ids and page numbers in URLs and
+# element ids must stay plain, so USE_THOUSAND_SEPARATOR stays off.
+FORMAT_MODULE_PATH = ["portal.formats"]
+USE_THOUSAND_SEPARATOR = False
 MANUFACTURER_CURRENCY = env.str("MANUFACTURER_CURRENCY", default="CNY")
 
 # --- Static and media -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from commissions import calculations as calc
 from commissions import selectors
@@ -21,8 +21,9 @@ from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import _require_finance
 from portal.access import actor_from
 from portal.clock import manufacturer_zone
+from portal.messages import Message
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 from portal.periods import Month
 
 
@@ -230,9 +231,9 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
             statement.total = total
             statement.save(update_fields=["total"])
         return
-    net, count = selectors.month_sales_by_dealer(
-        month=month, dealer_ids=[statement.dealer_id]
-    ).get(statement.dealer_id, (Decimal("0.00"), 0))
+    net, count = selectors.month_sales_by_dealer(month=month, dealer_ids=[statement.dealer_id]).get(
+        statement.dealer_id, (Decimal("0.00"), 0)
+    )
     late = _late_lines(month=month, dealer_ids=[statement.dealer_id])
     _refresh(
         statement=statement,
@@ -282,7 +283,7 @@ def statement_approve(
     locked.approved_at = now
     locked.approved_by = actor_from(actor).label
     locked.save(update_fields=["status", "approved_at", "approved_by"])
-    _notify_dealer(locked, gettext_lazy("Your commission statement for %(period)s is approved"))
+    _notify_dealer(locked, gettext_noop("Your commission statement for %(period)s is approved"))
     return locked
 
 
@@ -302,7 +303,7 @@ def statement_mark_paid(
     locked.paid_by = actor_from(actor).label
     locked.payment_reference = reference[:100]
     locked.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
-    _notify_dealer(locked, gettext_lazy("Your commission for %(period)s is paid"))
+    _notify_dealer(locked, gettext_noop("Your commission for %(period)s is paid"))
     return locked
 
 
@@ -340,10 +341,11 @@ def statement_adjustment_add(
     return component
 
 
-def _notify_dealer(statement: CommissionStatement, title) -> None:
-    """Tell the dealer's users, each in their own language (``title`` is lazy)."""
-    url = reverse("commissions:statement-detail", args=[statement.pk])
-    for user in User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True):
-        with in_language_of(user):
-            text = str(title) % {"period": statement.period_label}
-        notification_send(recipients=[user], kind="commission_statement", title=text, url=url)
+def _notify_dealer(statement: CommissionStatement, msgid: str) -> None:
+    """Tell the dealer's users, each in their own language (``msgid`` takes the period)."""
+    notification_send(
+        recipients=User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True),
+        kind="commission_statement",
+        title=Message(msgid, period=str(statement.period_label)),
+        url=reverse("commissions:statement-detail", args=[statement.pk]),
+    )

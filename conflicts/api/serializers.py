@@ -31,12 +31,18 @@ class TicketSerializer(serializers.ModelSerializer):
         help_text="on_track | at_risk | breached | paused | met"
     )
     subject = serializers.SerializerMethodField()
+    # in the request's language when the system wrote them (a channel conflict), plus what
+    # they were rendered from (msgid ``key``, ``params``; empty when a person wrote them)
+    title = serializers.CharField(source="display_title", read_only=True)
+    description = serializers.CharField(source="display_description", read_only=True)
+    title_message = serializers.JSONField(read_only=True)
 
     class Meta:
         model = Ticket
         fields = [
             "id",
             "title",
+            "title_message",
             "description",
             "category",
             "requested_priority",

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conflicts import calculations
 from portal.audit import audited_history
@@ -25,7 +26,7 @@ WEEKDAY_CHOICES = [
 class BusinessCalendar(models.Model):
     """A time zone, opening hours per weekday, holidays and make-up working days."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(pgettext_lazy("identifier", "code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     is_default = models.BooleanField(

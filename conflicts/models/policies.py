@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conflicts import calculations
 from portal.audit import audited_history
@@ -31,10 +32,10 @@ class Category(models.TextChoices):
 
 
 class Priority(models.TextChoices):
-    EMERGENCY = "emergency", _("emergency")
-    HIGH = "high", _("high")
-    NORMAL = "normal", _("normal")
-    LOW = "low", _("low")
+    EMERGENCY = "emergency", pgettext_lazy("ticket priority", "emergency")
+    HIGH = "high", pgettext_lazy("ticket priority", "high")
+    NORMAL = "normal", pgettext_lazy("ticket priority", "normal")
+    LOW = "low", pgettext_lazy("ticket priority", "low")
 
 
 #: the queue a new ticket goes to, by category
@@ -113,7 +114,7 @@ class EscalationStep(models.Model):
             "first_response_breach, resolution_percent:N, resolution_breach or elapsed:<minutes>"
         ),
     )
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.PositiveSmallIntegerField(pgettext_lazy("escalation", "level"))
     group = models.CharField(_("group"), max_length=40, choices=STAFF_GROUP_CHOICES)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conflicts.models.policies import Priority
 from conflicts.models.tickets import Ticket
@@ -104,11 +105,11 @@ class TicketEvent(models.Model):
     """The timeline: every change to a ticket."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", _("opened")
+        OPENED = "opened", pgettext_lazy("ticket event", "opened")
         COMMENTED = "commented", _("commented")
         NOTE = "note", _("internal note")
         FIRST_RESPONSE = "first_response", _("first response")
-        STATUS = "status", _("status changed")
+        STATUS = "status", pgettext_lazy("ticket event", "status changed")
         PRIORITY = "priority", _("priority or category changed")
         ASSIGNED = "assigned", _("assigned")
         ATTACHED = "attached", _("file attached")

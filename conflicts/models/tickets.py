@@ -9,11 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conflicts.models.calendars import BusinessCalendar
 from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, SlaPolicy
+from portal import messages
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
+from portal.messages import Message
 
 
 class TicketQuerySet(TenantQuerySet):
@@ -24,24 +27,29 @@ class TicketQuerySet(TenantQuerySet):
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
-        WAITING_ON_DEALER = "waiting_on_dealer", _("waiting on dealer")
-        RESOLVED = "resolved", _("resolved")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("ticket status", "open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "in progress")
+        WAITING_ON_DEALER = "waiting_on_dealer", pgettext_lazy("ticket status", "waiting on dealer")
+        RESOLVED = "resolved", pgettext_lazy("ticket status", "resolved")
+        CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
     class SlaState(models.TextChoices):
-        ON_TRACK = "on_track", _("on track")
-        AT_RISK = "at_risk", _("at risk")
-        BREACHED = "breached", _("breached")
-        PAUSED = "paused", _("paused")
-        MET = "met", _("met")
+        ON_TRACK = "on_track", pgettext_lazy("SLA state", "on track")
+        AT_RISK = "at_risk", pgettext_lazy("SLA state", "at risk")
+        BREACHED = "breached", pgettext_lazy("SLA state", "breached")
+        PAUSED = "paused", pgettext_lazy("SLA state", "paused")
+        MET = "met", pgettext_lazy("SLA state", "met")
 
     Category = Category
     Priority = Priority
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    #: A title and description the system wrote (a channel conflict), as msgid and
+    #: parameters (portal.messages) shown in the reader's language; ``title`` and
+    #: ``description`` then hold the English text. Empty for what people wrote.
+    title_message = models.JSONField(_("title message"), default=dict, blank=True)
+    description_message = models.JSONField(_("description message"), default=dict, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     requested_priority = models.CharField(
         _("requested priority"), max_length=10, choices=Priority.choices
@@ -114,10 +122,12 @@ class Ticket(models.Model):
         related_name="tickets",
         help_text=_("Blank: 24x7."),
     )
-    opened_at = models.DateTimeField(_("opened"))
+    opened_at = models.DateTimeField(pgettext_lazy("timestamp", "opened"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        pgettext_lazy("timestamp", "resolved"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(pgettext_lazy("timestamp", "closed"), null=True, blank=True)
     sla_reset_at = models.DateTimeField(
         _("SLA re-targeted"),
         null=True,
@@ -171,7 +181,20 @@ class Ticket(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.title}"
+        return f"#{self.pk} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (as written, when a person wrote it)."""
+        return messages.render(self.title_message, self.title)
+
+    @property
+    def display_description(self) -> str:
+        return messages.render(self.description_message, self.description)
+
+    def title_param(self):
+        """The title as a parameter of another message: translated at read time too."""
+        return Message.from_json(self.title_message) if self.title_message else self.title
 
     def clean(self):
         if self.counterparty_id and self.category != Category.CHANNEL:
@@ -225,15 +248,15 @@ class PauseInterval(models.Model):
     """The ledger of time the SLA clock stood still: waiting on the dealer, or resolved."""
 
     class Reason(models.TextChoices):
-        WAITING = "waiting_on_dealer", _("waiting on dealer")
-        RESOLVED = "resolved", _("resolved")
+        WAITING = "waiting_on_dealer", pgettext_lazy("ticket status", "waiting on dealer")
+        RESOLVED = "resolved", pgettext_lazy("ticket status", "resolved")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="pauses"
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    started_at = models.DateTimeField(_("from"))
-    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("date range", "from"))
+    ended_at = models.DateTimeField(pgettext_lazy("date range", "until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("paused interval")
@@ -262,7 +285,7 @@ class Escalation(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="escalations"
     )
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.PositiveSmallIntegerField(pgettext_lazy("escalation", "level"))
     group = models.CharField(_("group"), max_length=40, choices=STAFF_GROUP_CHOICES)
     trigger = models.CharField(_("trigger"), max_length=40)
     due_at = models.DateTimeField(_("due"))

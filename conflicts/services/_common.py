@@ -14,7 +14,7 @@ from conflicts.models import Ticket, TicketEvent
 from dealers.selectors import dealer_can_write
 from portal.access import Actor
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 
 S = Ticket.Status
 
@@ -77,20 +77,15 @@ def _group_users(group: str):
     return list(User.objects.filter(groups__name=group, is_active=True, is_staff=True).distinct())
 
 
-def _notify(recipients, *, kind, title_fn, body_fn, url):
-    """Notify after commit, each recipient in their own language."""
+def _notify(recipients, *, kind, title, body="", url):
+    """Notify after commit; ``title`` and ``body`` (portal.messages.Message) are shown and
+    e-mailed in each recipient's own language."""
     recipients = {u.pk: u for u in recipients if u is not None}
 
     def send():
-        for user in recipients.values():
-            with in_language_of(user):
-                notification_send(
-                    recipients=[user],
-                    kind=kind,
-                    title=str(title_fn()),
-                    body=str(body_fn()),
-                    url=url,
-                )
+        notification_send(
+            recipients=list(recipients.values()), kind=kind, title=title, body=body, url=url
+        )
 
     if recipients:
         transaction.on_commit(send)

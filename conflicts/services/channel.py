@@ -6,13 +6,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commissions.models import SaleLine
 from conflicts.models import Category, ChannelConflict, Priority
 from conflicts.services._common import SYSTEM, _dealer_users, _notify, ticket_url
 from conflicts.services.tickets import ticket_open
 from dealers.selectors import exclusive_territories_covering
+from portal.messages import Message
 
 
 def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
@@ -47,29 +48,30 @@ def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
                         counterparty=line.dealer,
                         category=Category.CHANNEL,
                         priority=Priority.NORMAL,
-                        title=_(
-                            "Sale %(ref)s by %(seller)s shipped into exclusive territory %(region)s"
-                        )
-                        % {
-                            "ref": line.external_id,
-                            "seller": line.dealer.code,
-                            "region": territory.region.code,
-                        },
-                        description=_(
-                            "%(seller)s reported sale %(ref)s of %(sku)s (%(line)s) on %(day)s, "
-                            "shipped to %(ship_to)s, inside %(holder)s's exclusive territory "
-                            "%(region)s."
-                        )
-                        % {
-                            "seller": line.dealer.name,
-                            "ref": line.external_id,
-                            "sku": line.product.sku,
-                            "line": line.product.product_line.code,
-                            "day": line.sold_at.astimezone(zone).date().isoformat(),
-                            "ship_to": line.ship_to_region.code,
-                            "holder": territory.dealer.name,
-                            "region": territory.region.code,
-                        },
+                        title=Message(
+                            gettext_noop(
+                                "Sale %(ref)s by %(seller)s shipped into exclusive territory "
+                                "%(region)s"
+                            ),
+                            ref=line.external_id,
+                            seller=line.dealer.code,
+                            region=territory.region.code,
+                        ),
+                        description=Message(
+                            gettext_noop(
+                                "%(seller)s reported sale %(ref)s of %(sku)s (%(line)s) on "
+                                "%(day)s, shipped to %(ship_to)s, inside %(holder)s's exclusive "
+                                "territory %(region)s."
+                            ),
+                            seller=line.dealer.name,
+                            ref=line.external_id,
+                            sku=line.product.sku,
+                            line=Message.names(line.product.product_line),
+                            day=line.sold_at.astimezone(zone).date(),
+                            ship_to=line.ship_to_region.code,
+                            holder=territory.dealer.name,
+                            region=territory.region.code,
+                        ),
                         subject=line,
                         region=line.ship_to_region,
                     )
@@ -82,10 +84,8 @@ def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
             _notify(
                 _dealer_users(territory.dealer) + _dealer_users(line.dealer),
                 kind="ticket.channel_conflict",
-                title_fn=lambda ticket=ticket: (
-                    _("Channel conflict ticket #%(id)s opened") % {"id": ticket.pk}
-                ),
-                body_fn=lambda ticket=ticket: ticket.title,
+                title=Message(gettext_noop("Channel conflict ticket #%(id)s opened"), id=ticket.pk),
+                body=ticket.title_param(),
                 url=ticket_url(ticket),
             )
     return opened

@@ -9,12 +9,13 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conflicts.models import Escalation, Ticket, TicketEvent
 from conflicts.services._common import _event, _group_users, _notify, ticket_url
 from conflicts.services.sla import _pending_steps, _sla_context, ticket_recompute_sla
 from dealers.selectors import region_channel_managers
+from portal.messages import Message
 
 #: the name the sweep logged under before services became a package
 logger = logging.getLogger("conflicts.services")
@@ -70,17 +71,17 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
             _notify(
                 [*_group_users(group), *region_channel_managers(ticket.region)],
                 kind="ticket.escalated",
-                title_fn=lambda: (
-                    _("Ticket #%(id)s escalated to level %(level)s (%(group)s)")
-                    % {"id": ticket.pk, "level": level, "group": group}
+                title=Message(
+                    gettext_noop("Ticket #%(id)s escalated to level %(level)s (%(group)s)"),
+                    id=ticket.pk,
+                    level=level,
+                    group=Message.choice(Ticket, "group", group),
                 ),
-                body_fn=lambda: (
-                    _("%(title)s — raised by %(dealer)s; resolution due %(due)s.")
-                    % {
-                        "title": ticket.title,
-                        "dealer": ticket.dealer.name,
-                        "due": ticket.resolution_due.isoformat() if ticket.resolution_due else "—",
-                    }
+                body=Message(
+                    gettext_noop("%(title)s — raised by %(dealer)s; resolution due %(due)s."),
+                    title=ticket.title_param(),
+                    dealer=ticket.dealer.name,
+                    due=ticket.resolution_due,
                 ),
                 url=ticket_url(ticket),
             )
@@ -96,15 +97,13 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
         _notify(
             [ticket.assignee] if ticket.assignee else _group_users(ticket.group),
             kind="ticket.at_risk",
-            title_fn=lambda: (
-                _("Ticket #%(id)s has used 80 %% of its resolution time") % {"id": ticket.pk}
+            title=Message(
+                gettext_noop("Ticket #%(id)s has used 80 %% of its resolution time"), id=ticket.pk
             ),
-            body_fn=lambda: (
-                _("%(title)s — resolution due %(due)s.")
-                % {
-                    "title": ticket.title,
-                    "due": ticket.resolution_due.isoformat() if ticket.resolution_due else "—",
-                }
+            body=Message(
+                gettext_noop("%(title)s — resolution due %(due)s."),
+                title=ticket.title_param(),
+                due=ticket.resolution_due,
             ),
             url=ticket_url(ticket),
         )

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conflicts import calculations
 from conflicts.models import (
@@ -41,6 +42,8 @@ from conflicts.services.sla import (
 from dealers.selectors import region_channel_managers
 from portal.access import Actor, actor_from
 from portal.files import MAX_DOCUMENT_BYTES, sniff_document_type
+from portal.messages import Message
+from portal.messages import english as _english
 
 #: allowed status changes (DOMAIN.md §7.1)
 TRANSITIONS = {
@@ -64,8 +67,8 @@ def ticket_open(
     dealer,
     category: str,
     priority: str,
-    title: str,
-    description: str = "",
+    title: str | Message,
+    description: str | Message = "",
     counterparty=None,
     opened_at: datetime | None = None,
     subject=None,
@@ -104,8 +107,10 @@ def ticket_open(
             raise _error("opened_at", _("This time is in the future."), "in_future")
     at = opened_at or now
     ticket = Ticket(
-        title=title,
-        description=description,
+        title=_english(title)[:200],
+        description=_english(description),
+        title_message=title.as_json() if isinstance(title, Message) else {},
+        description_message=description.as_json() if isinstance(description, Message) else {},
         category=category,
         requested_priority=priority,
         priority=effective_priority(requested=priority, tier_code=dealer.tier.code),
@@ -137,11 +142,13 @@ def ticket_open(
         _notify(
             [*_group_users(ticket.group), *region_channel_managers(ticket.region)],
             kind="ticket.emergency",
-            title_fn=lambda: (
-                _("Emergency ticket #%(id)s: %(title)s") % {"id": ticket.pk, "title": ticket.title}
+            title=Message(
+                gettext_noop("Emergency ticket #%(id)s: %(title)s"),
+                id=ticket.pk,
+                title=ticket.title_param(),
             ),
-            body_fn=lambda: (
-                _("%(dealer)s opened an emergency ticket.") % {"dealer": ticket.dealer.name}
+            body=Message(
+                gettext_noop("%(dealer)s opened an emergency ticket."), dealer=ticket.dealer.name
             ),
             url=ticket_url(ticket),
         )
@@ -221,11 +228,12 @@ def ticket_comment(
         _notify(
             recipients,
             kind="ticket.comment",
-            title_fn=lambda: (
-                _("New reply on ticket #%(id)s: %(title)s")
-                % {"id": ticket.pk, "title": ticket.title}
+            title=Message(
+                gettext_noop("New reply on ticket #%(id)s: %(title)s"),
+                id=ticket.pk,
+                title=ticket.title_param(),
             ),
-            body_fn=lambda: body[:500],
+            body=body[:500],
             url=ticket_url(ticket),
         )
     return comment
@@ -346,11 +354,12 @@ def ticket_transition(
         _notify(
             _dealer_users(ticket.dealer),
             kind="ticket.status",
-            title_fn=lambda: (
-                _("Ticket #%(id)s is now %(status)s")
-                % {"id": ticket.pk, "status": ticket.get_status_display()}
+            title=Message(
+                gettext_noop("Ticket #%(id)s is now %(status)s"),
+                id=ticket.pk,
+                status=Message.choice(Ticket, "status", ticket.status),
             ),
-            body_fn=lambda: note,
+            body=note,
             url=ticket_url(ticket),
         )
     return ticket
@@ -433,8 +442,7 @@ def ticket_assign(*, actor, ticket_ids: list[int], assignee) -> int:
         _notify(
             [assignee],
             kind="ticket.assigned",
-            title_fn=lambda: _("%(n)s ticket(s) assigned to you") % {"n": changed},
-            body_fn=lambda: "",
+            title=Message(gettext_noop("%(n)s ticket(s) assigned to you"), n=changed),
             url=f"/admin/conflicts/ticket/?assignee__id__exact={assignee.pk}",
         )
     return changed

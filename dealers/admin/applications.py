@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from dealers import services
@@ -96,7 +97,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             },
         ),
         (
-            _("Review"),
+            pgettext("application review", "Review"),
             {
                 "fields": (
                     "score_capital",

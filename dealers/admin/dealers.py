@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from dealers import services
@@ -86,7 +86,15 @@ class DealerAdmin(SimpleHistoryAdmin):
             (c.changed_at.date(), c.from_tier.code, c.to_tier.code, c.reason)
             for c in obj.tier_changes.select_related("from_tier", "to_tier")
         ]
-        return _table([_("changed"), _("from"), _("to"), _("reason")], rows)
+        return _table(
+            [
+                _("changed"),
+                pgettext("tier change", "from"),
+                pgettext("tier change", "to"),
+                _("reason"),
+            ],
+            rows,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The tier of a new dealer is chosen once; afterwards evaluations change it.

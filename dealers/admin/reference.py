@@ -18,6 +18,6 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProductLine)
 class ProductLineAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "beta")
+    list_display = ("code", "name", "name_zh_hans", "name_zh_hant", "beta")
     list_filter = ("beta",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_zh_hans", "name_zh_hant")

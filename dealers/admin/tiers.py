@@ -14,6 +14,8 @@ class TierAdmin(SimpleHistoryAdmin):
         "rank",
         "code",
         "name",
+        "name_zh_hans",
+        "name_zh_hant",
         "min_certified_users",
         "min_trailing_sales",
         "min_score",
@@ -22,7 +24,7 @@ class TierAdmin(SimpleHistoryAdmin):
         "named_contact",
     )
     list_filter = ("priority_support", "early_access", "named_contact")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_zh_hans", "name_zh_hant")
 
 
 @admin.register(CertificationProgram)

@@ -66,6 +66,8 @@ class TierSerializer(ValidatedModelSerializer):
         fields = [
             "code",
             "name",
+            "name_zh_hans",
+            "name_zh_hant",
             "rank",
             "min_certified_users",
             "min_trailing_sales",

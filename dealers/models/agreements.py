@@ -1,12 +1,12 @@
 """Dealer agreements (DOMAIN.md §3.2)."""
 
-
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealers.models.dealers import Dealer
 from portal.access import TenantManager
@@ -18,7 +18,7 @@ class Agreement(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("agreement status", "active")
         TERMINATING = "terminating", _("terminating")
         ENDED = "ended", _("ended")
 

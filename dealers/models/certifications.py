@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from portal import messages
 from portal.access import TenantManager
 from portal.audit import audited_history
 
@@ -22,11 +24,11 @@ period_validator = RegexValidator(
 class CertificationProgram(models.Model):
     """A technical certification; its ``level`` is the tier it counts towards (and above)."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(pgettext_lazy("identifier", "code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     level = models.ForeignKey(
         "dealers.Tier",
-        verbose_name=_("level"),
+        verbose_name=pgettext_lazy("certification level", "level"),
         on_delete=models.PROTECT,
         related_name="certification_programs",
         help_text=_("Counts towards this tier's requirement and every tier below it."),
@@ -35,7 +37,7 @@ class CertificationProgram(models.Model):
         _("validity (months)"), default=24, validators=[MinValueValidator(1)]
     )
     description = models.TextField(_("description"), blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history()
 
@@ -194,10 +196,16 @@ class TierChange(models.Model):
         related_name="tier_changes",
     )
     from_tier = models.ForeignKey(
-        "dealers.Tier", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+        "dealers.Tier",
+        verbose_name=pgettext_lazy("tier change", "from"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     to_tier = models.ForeignKey(
-        "dealers.Tier", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+        "dealers.Tier",
+        verbose_name=pgettext_lazy("tier change", "to"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     evaluation = models.OneToOneField(
         TierEvaluation,
@@ -208,6 +216,9 @@ class TierChange(models.Model):
         related_name="change",
     )
     reason = models.TextField(_("reason"))
+    #: The reason the evaluation wrote (portal.messages), shown in the reader's language;
+    #: ``reason`` then holds its English text. Empty for a reason staff wrote.
+    reason_message = models.JSONField(_("reason message"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict)
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
     changed_by = models.CharField(_("changed by"), max_length=200, blank=True)
@@ -221,3 +232,7 @@ class TierChange(models.Model):
 
     def __str__(self):
         return f"{self.dealer.code}: {self.from_tier.code} → {self.to_tier.code}"
+
+    @property
+    def display_reason(self) -> str:
+        return messages.render(self.reason_message, self.reason)

@@ -1,22 +1,23 @@
 """Tiers, dealers and the users who work for them."""
 
-
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealers.models.regions import Region, code_validator
 from portal.access import TenantManager
 from portal.audit import audited_history
 from portal.clock import manufacturer_today
+from portal.translated_names import TranslatedNameModel
 
 
-class Tier(models.Model):
+class Tier(TranslatedNameModel):
     """A certification tier (DOMAIN.md §4): requirements and benefits. ``rank`` orders them."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(pgettext_lazy("identifier", "code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     # requirements
@@ -47,20 +48,21 @@ class Tier(models.Model):
         verbose_name_plural = _("tiers")
         ordering = ["rank"]
 
-    def __str__(self):
-        return self.name
+    # __str__: the name in the active language (TranslatedNameModel)
 
 
 class Dealer(models.Model):
     """A dealer company. ``code`` is its identifier in URLs and the API."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("dealer status", "active")
         SUSPENDED = "suspended", _("suspended")
         TERMINATING = "terminating", _("terminating")
         TERMINATED = "terminated", _("terminated")
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     status = models.CharField(
@@ -87,7 +89,9 @@ class Dealer(models.Model):
         on_delete=models.SET_NULL,
         related_name="supported_dealers",
     )
-    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(
+        pgettext_lazy("timestamp", "status changed"), null=True, blank=True
+    )
     notice_ends_on = models.DateField(_("notice ends on"), null=True, blank=True)
     transition_ends_on = models.DateField(_("transition ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

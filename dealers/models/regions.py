@@ -1,6 +1,5 @@
 """Master data: the region tree, product lines and products."""
 
-
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -9,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.audit import audited_history
 from portal.clock import manufacturer_tz
+from portal.translated_names import TranslatedNameModel
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]*$", _("Use capital letters, digits and hyphens."), code="invalid_code"
@@ -32,7 +33,9 @@ class Region(models.Model):
         PROVINCE = "province", _("province")
         CITY = "city", _("city")
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     name_zh = models.CharField(_("Chinese name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -110,10 +113,12 @@ class Region(models.Model):
         return other.code == self.code or other.code.startswith(self.code + "-")
 
 
-class ProductLine(models.Model):
+class ProductLine(TranslatedNameModel):
     """What a dealer is authorised to sell; territories and products refer to it."""
 
-    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    code = models.CharField(
+        pgettext_lazy("identifier", "code"), max_length=32, unique=True, validators=[code_validator]
+    )
     name = models.CharField(_("name"), max_length=100)
     beta = models.BooleanField(
         _("beta"), default=False, help_text=_("Early access for the tiers that have it.")
@@ -126,8 +131,7 @@ class ProductLine(models.Model):
         verbose_name_plural = _("product lines")
         ordering = ["code"]
 
-    def __str__(self):
-        return self.name
+    # __str__: the name in the active language (TranslatedNameModel)
 
 
 class Product(models.Model):
@@ -152,7 +156,7 @@ class Product(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history(table_name="inventory_historicalproduct")
 

@@ -11,13 +11,15 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dealers import selectors
 from dealers.models import Dealer, DealerMembership
 from portal.audit import current_actor
 from portal.clock import manufacturer_today
+from portal.messages import Message
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 
 
 def _actor_label() -> str:
@@ -33,20 +35,15 @@ def _locked_dealer(dealer: Dealer) -> Dealer:
     return Dealer.objects.select_for_update().select_related("tier").get(pk=dealer.pk)
 
 
-def _notify_owners(dealer: Dealer, kind: str, title_fn, body_fn=None, url: str = "") -> None:
+def _notify_owners(
+    dealer: Dealer, kind: str, title: Message, body: Message | str = "", url: str = ""
+) -> None:
+    """Notify the dealer's owners; each reads ``title`` and ``body`` in their own language."""
     owners = [
         m.user
         for m in dealer.memberships.filter(role=DealerMembership.Role.OWNER).select_related("user")
     ]
-    for owner in owners:
-        with in_language_of(owner):
-            notification_send(
-                recipients=[owner],
-                kind=kind,
-                title=title_fn(),
-                body=body_fn() if body_fn else "",
-                url=url,
-            )
+    notification_send(recipients=owners, kind=kind, title=title, body=body, url=url)
 
 
 def _require_owner(user: User, dealer: Dealer) -> None:
@@ -112,20 +109,21 @@ def _user_invite(
     user.full_clean(exclude=["password"])
     user.save()
     DealerMembership.objects.create(user=user, dealer=dealer, role=role)
-    with in_language_of(user):
-        title = _("You are invited to Channel Portal as a user of %(dealer)s") % {
-            "dealer": dealer.name
-        }
-        body = _(
+    title = Message(
+        gettext_noop("You are invited to Channel Portal as a user of %(dealer)s"),
+        dealer=dealer.name,
+    )
+    body = Message(
+        gettext_noop(
             "Hello %(name)s,\n\nyou now have an account on Channel Portal for %(dealer)s. "
             "Your user name is %(username)s. Open the link below to choose your password; "
             "it is valid for %(days)s days."
-        ) % {
-            "name": user.get_full_name() or email,
-            "dealer": dealer.name,
-            "username": user.username,
-            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-        }
+        ),
+        name=user.get_full_name() or email,
+        dealer=dealer.name,
+        username=user.username,
+        days=settings.PASSWORD_RESET_TIMEOUT // 86400,
+    )
     notification_send(
         recipients=[user],
         kind="dealer_invitation",

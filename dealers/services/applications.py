@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dealers import calculations, selectors
 from dealers.models import (
@@ -28,8 +29,9 @@ from dealers.models import (
     Tier,
 )
 from dealers.services._common import _today, _user_invite
+from portal.messages import Message
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 
 
 def document_check(upload) -> tuple[str, str]:
@@ -155,20 +157,17 @@ def application_submit(
     _application_acknowledge(application)
     managers = selectors.region_channel_managers(regions[0])
     url = reverse("admin:dealers_application_change", args=[application.pk])
-    for manager in managers:
-        # Rendered in each manager's language, not the applicant's.
-        with in_language_of(manager):
-            title = _("New dealer application %(number)s: %(company)s") % {
-                "number": application.number,
-                "company": application.company_name,
-            }
-        notification_send(
-            recipients=[manager],
-            kind="dealer_application",
-            title=title,
-            url=url,
-            email=False,
-        )
+    notification_send(
+        recipients=managers,
+        kind="dealer_application",
+        title=Message(
+            gettext_noop("New dealer application %(number)s: %(company)s"),
+            number=application.number,
+            company=application.company_name,
+        ),
+        url=url,
+        email=False,
+    )
     return application
 
 

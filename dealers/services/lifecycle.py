@@ -10,10 +10,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dealers.models import Agreement, Dealer
 from dealers.services._common import _locked_dealer, _notify_owners, _today
 from dealers.services.territories import territory_end
+from portal.messages import Message
 
 
 def _invalid_transition(dealer: Dealer, target: str) -> ValidationError:
@@ -43,10 +45,10 @@ def dealer_suspend(*, dealer: Dealer, reason: str = "") -> Dealer:
     _notify_owners(
         dealer,
         "dealer_suspended",
-        lambda: _("Your dealer account is suspended"),
-        lambda: (
-            _("Your account is read-only until it is reinstated.")
-            + (f"\n\n{reason}" if reason else "")
+        Message(gettext_noop("Your dealer account is suspended")),
+        Message(
+            gettext_noop("Your account is read-only until it is reinstated.%(reason)s"),
+            reason=f"\n\n{reason}" if reason else "",
         ),
         url=reverse("dealers:profile"),
     )
@@ -64,7 +66,7 @@ def dealer_reinstate(*, dealer: Dealer) -> Dealer:
     _notify_owners(
         dealer,
         "dealer_reinstated",
-        lambda: _("Your dealer account is reinstated"),
+        Message(gettext_noop("Your dealer account is reinstated")),
         url=reverse("dealers:profile"),
     )
     return dealer
@@ -105,13 +107,15 @@ def dealer_give_notice(*, dealer: Dealer, given_on: datetime.date | None = None)
     _notify_owners(
         dealer,
         "dealer_notice",
-        lambda: _("Notice of termination"),
-        lambda: (
-            _(
+        Message(gettext_noop("Notice of termination")),
+        Message(
+            gettext_noop(
                 "Notice of termination was given on %(given)s. Everything works until "
                 "%(notice)s; then the portal is read-only until %(transition)s."
-            )
-            % {"given": given_on, "notice": notice_ends_on, "transition": transition_ends_on}
+            ),
+            given=given_on,
+            notice=notice_ends_on,
+            transition=transition_ends_on,
         ),
         url=reverse("dealers:agreement"),
     )

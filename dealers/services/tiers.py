@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dealers import calculations, selectors
 from dealers.models import (
@@ -20,6 +21,7 @@ from dealers.models import (
     TierEvaluation,
 )
 from dealers.services._common import _actor_label, _locked_dealer, _notify_owners, _today
+from portal.messages import Message, english
 from portal.models import User
 from portal.periods import Quarter, add_months
 
@@ -51,16 +53,22 @@ def certification_record(
     return certification
 
 
-def _tier_reason(outcome: str, before: Tier, after: Tier, period: str) -> str:
+def _tier_reason(outcome: str, before: Tier, after: Tier, period: str) -> Message:
     if outcome == "promoted":
-        return _("%(period)s: all requirements of %(tier)s met; promoted at once.") % {
-            "period": period,
-            "tier": after.name,
-        }
-    return _(
-        "%(period)s: below the requirements of %(tier)s for two consecutive quarters; "
-        "demoted to %(after)s."
-    ) % {"period": period, "tier": before.name, "after": after.name}
+        return Message(
+            gettext_noop("%(period)s: all requirements of %(tier)s met; promoted at once."),
+            period=period,
+            tier=Message.names(after),
+        )
+    return Message(
+        gettext_noop(
+            "%(period)s: below the requirements of %(tier)s for two consecutive quarters; "
+            "demoted to %(after)s."
+        ),
+        period=period,
+        tier=Message.names(before),
+        after=Message.names(after),
+    )
 
 
 @transaction.atomic
@@ -134,12 +142,14 @@ def tier_evaluate(
         return None
     dealer.tier = after
     dealer.save(update_fields=["tier"])
+    reason = _tier_reason(decision.outcome, current, after, period)
     change = TierChange.objects.create(
         dealer=dealer,
         from_tier=current,
         to_tier=after,
         evaluation=evaluation,
-        reason=_tier_reason(decision.outcome, current, after, period),
+        reason=english(reason),
+        reason_message=reason.as_json(),
         figures={
             "period": period,
             "trailing_sales": str(trailing_sales),
@@ -153,8 +163,8 @@ def tier_evaluate(
     _notify_owners(
         dealer,
         "tier_changed",
-        lambda: _("Your tier is now %(tier)s") % {"tier": after.name},
-        lambda: change.reason,
+        Message(gettext_noop("Your tier is now %(tier)s"), tier=Message.names(after)),
+        reason,
         url=reverse("dealers:tier"),
     )
     return change

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dealers.selectors import region_channel_managers
 from inventory import calculations
 from inventory.models import ReorderRule, StockAlert, Warehouse
 from inventory.selectors import stock_by_region_product
 from portal.job_runs import job_run
-from portal.notifications import in_language_of, notification_send
+from portal.messages import Message
+from portal.notifications import notification_send
 
 
 @dataclass
@@ -130,33 +131,35 @@ def stock_stale_flags_evaluate(*, now=None, warehouse_ids=None) -> AlertChanges:
 
 
 def _notify(alerts: list[StockAlert]) -> None:
+    """Tell the region's channel managers, each in their own language."""
     for alert in alerts:
-        for manager in region_channel_managers(alert.region):
-            with in_language_of(manager):
-                if alert.kind == StockAlert.Kind.STALE:
-                    title = _("Stale stock data: %(warehouse)s") % {
-                        "warehouse": alert.warehouse.code
-                    }
-                    body = _("Warehouse %(warehouse)s has not been synced for 7 days.") % {
-                        "warehouse": alert.warehouse
-                    }
-                else:
-                    title = _("%(kind)s: %(sku)s in %(region)s") % {
-                        "kind": alert.get_kind_display(),
-                        "sku": alert.product.sku,
-                        "region": alert.region.code,
-                    }
-                    body = _("Quantity %(quantity)s, days of cover %(cover)s.") % {
-                        "quantity": alert.quantity,
-                        "cover": alert.days_of_cover if alert.days_of_cover is not None else "—",
-                    }
-                notification_send(
-                    recipients=[manager],
-                    kind=f"stock_{alert.kind}",
-                    title=title,
-                    body=body,
-                    url=f"/stock/regions/{alert.region.code}/",
-                )
+        if alert.kind == StockAlert.Kind.STALE:
+            title = Message(
+                gettext_noop("Stale stock data: %(warehouse)s"), warehouse=alert.warehouse.code
+            )
+            body = Message(
+                gettext_noop("Warehouse %(warehouse)s has not been synced for 7 days."),
+                warehouse=str(alert.warehouse),
+            )
+        else:
+            title = Message(
+                gettext_noop("%(kind)s: %(sku)s in %(region)s"),
+                kind=Message.choice(StockAlert, "kind", alert.kind),
+                sku=alert.product.sku,
+                region=alert.region.code,
+            )
+            body = Message(
+                gettext_noop("Quantity %(quantity)s, days of cover %(cover)s."),
+                quantity=alert.quantity,
+                cover=alert.days_of_cover,
+            )
+        notification_send(
+            recipients=region_channel_managers(alert.region),
+            kind=f"stock_{alert.kind}",
+            title=title,
+            body=body,
+            url=f"/stock/regions/{alert.region.code}/",
+        )
 
 
 def stock_alerts_evaluate_periodic(*, now=None, dry_run: bool = False) -> dict:

@@ -16,9 +16,28 @@ from portal.notifications import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """``title`` and ``body`` in the request's language (Accept-Language); ``message`` and
+    ``body_message`` are what they were rendered from (msgid ``key``, ``context``,
+    ``params``), empty for notifications written before messages were stored."""
+
+    title = serializers.CharField(source="display_title", read_only=True)
+    body = serializers.CharField(source="display_body", read_only=True)
+    message = serializers.JSONField(source="title_message", read_only=True)
+    body_message = serializers.JSONField(read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "message",
+            "body_message",
+            "url",
+            "created_at",
+            "read_at",
+        ]
         read_only_fields = fields
 
 

@@ -1,7 +1,6 @@
 """Quarterly reviews (DOMAIN.md §8): the review workflow — staff assess and finalise, the
 dealer acknowledges."""
 
-
 from __future__ import annotations
 
 import logging
@@ -11,14 +10,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.access import actor_from
+from portal.messages import Message
 from portal.models import User
-from portal.notifications import in_language_of, notification_send
+from portal.notifications import notification_send
 from reviews import calculations as calc
 from reviews.models import QuarterlyReview, ReviewWeights
 
 logger = logging.getLogger(__name__)
+
 
 def _require_staff(actor, perm: str) -> None:
     actor = actor_from(actor)
@@ -77,12 +79,12 @@ def review_finalise(*, actor, review: QuarterlyReview) -> QuarterlyReview:
     review.overall_score = calc.review_score(review, ReviewWeights.current())
     review.save()
 
-
     url = reverse("reviews:review-detail", args=[review.pk])
     for recipient in User.objects.filter(membership__dealer=review.dealer, is_active=True):
-        with in_language_of(recipient):
-            title = _("Your quarterly review %(quarter)s is ready") % {"quarter": review.quarter}
-            body = _("Please read it and acknowledge it in the portal.")
+        title = Message(
+            gettext_noop("Your quarterly review %(quarter)s is ready"), quarter=str(review.quarter)
+        )
+        body = Message(gettext_noop("Please read it and acknowledge it in the portal."))
         notification_send(
             recipients=[recipient], kind="review_final", title=title, body=body, url=url
         )
@@ -113,11 +115,11 @@ def review_acknowledge(*, actor, review: QuarterlyReview, comment: str = "") -> 
     if review.finalised_by_id:
         staff = review.finalised_by
 
-        with in_language_of(staff):
-            title = _("%(dealer)s acknowledged the review %(quarter)s") % {
-                "dealer": review.dealer.name,
-                "quarter": review.quarter,
-            }
+        title = Message(
+            gettext_noop("%(dealer)s acknowledged the review %(quarter)s"),
+            dealer=review.dealer.name,
+            quarter=str(review.quarter),
+        )
         notification_send(
             recipients=[staff],
             kind="review_acknowledged",

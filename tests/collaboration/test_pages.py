@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from collaboration import services
 from collaboration.models import ActionItem, AnnouncementReceipt, Meeting
@@ -188,7 +189,8 @@ def test_publish_sends_in_each_users_language(staff, dealer):
     services.announcement_publish(actor=staff, announcement=announcement)
     services.announcement_publish(actor=staff, announcement=announcement)  # idempotent
     note = Notification.objects.get(recipient=user)
-    assert note.title == "新公告：2027 价格"
+    with translation.override(user.preferred_language):
+        assert note.display_title == "新公告：2027 价格"
 
 
 # --- meetings and action items ------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.utils import translation
 from openpyxl import Workbook
 
 from commissions import selectors, services
@@ -247,4 +248,5 @@ def test_notifications_are_in_each_users_language(dealer, db):
     user = DealerUserFactory(membership__dealer=dealer, preferred_language="zh-hans")
     statement = statement_for(dealer)
     services.statement_approve(statement=statement, actor=StaffUserFactory(groups=["finance"]))
-    assert user.notifications.get().title == "您 2026-10 的佣金结算单已批准"
+    with translation.override(user.preferred_language):
+        assert user.notifications.get().display_title == "您 2026-10 的佣金结算单已批准"

@@ -293,9 +293,10 @@ def test_new_application_notice_is_in_each_managers_language():
     region.channel_managers.add(english, chinese)
     with translation.override("zh-hant"):  # the applicant's language
         application = submit_application(regions=[region])
-    titles = {
-        n.recipient_id: n.title for n in Notification.objects.filter(kind="dealer_application")
-    }
+    titles = {}
+    for n in Notification.objects.filter(kind="dealer_application").select_related("recipient"):
+        with translation.override(n.recipient.preferred_language):  # as each manager reads it
+            titles[n.recipient_id] = n.display_title
     company = application.company_name
     assert titles == {
         english.pk: f"New dealer application {application.number}: {company}",
