@@ -1,4 +1,7 @@
+from django.utils import timezone
+
 from portal import audit
+from portal.clock import manufacturer_zone
 
 
 class RequestActorMiddleware:
@@ -21,3 +24,18 @@ class RequestActorMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_actor(token)
+
+
+class TimeZoneMiddleware:
+    """One clock: pages (the portal and the admin) show times in the manufacturer's zone,
+    and naive times typed into forms are read in it. The API keeps ISO 8601 in UTC with
+    its offset for machines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        with timezone.override(manufacturer_zone()):
+            return self.get_response(request)

@@ -15,6 +15,7 @@ from conflicts.models import Escalation, Ticket, TicketEvent
 from conflicts.services._common import _event, _group_users, _notify, ticket_url
 from conflicts.services.sla import _pending_steps, _sla_context, ticket_recompute_sla
 from dealers.selectors import region_channel_managers
+from portal.clock import format_instant
 
 #: the name the sweep logged under before services became a package
 logger = logging.getLogger("conflicts.services")
@@ -79,7 +80,7 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
                     % {
                         "title": ticket.title,
                         "dealer": ticket.dealer.name,
-                        "due": ticket.resolution_due.isoformat() if ticket.resolution_due else "—",
+                        "due": format_instant(ticket.resolution_due),
                     }
                 ),
                 url=ticket_url(ticket),
@@ -103,7 +104,7 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
                 _("%(title)s — resolution due %(due)s.")
                 % {
                     "title": ticket.title,
-                    "due": ticket.resolution_due.isoformat() if ticket.resolution_due else "—",
+                    "due": format_instant(ticket.resolution_due),
                 }
             ),
             url=ticket_url(ticket),
