@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import dateformat
 
 from commissions import services as commission_services
 from commissions.models import CommissionStatement
@@ -28,10 +30,8 @@ ZONE_NOTE = "Times in Asia/Shanghai (UTC+8)"
 
 
 def _clock_faces(instant: dt.datetime) -> set[str]:
-    """How a wall-clock time may be printed: 17:44, or Django's "5:44 p.m."."""
-    hour, minute = instant.hour, instant.minute
-    twelve = f"{hour % 12 or 12}:{minute:02d} {'p.m.' if hour >= 12 else 'a.m.'}"
-    return {f"{hour:02d}:{minute:02d}", twelve}
+    """How a wall-clock time may be printed: 17:44, or Django's "5:44 p.m." / "10 a.m."."""
+    return {f"{instant:%H:%M}", dateformat.format(instant, "P")}
 
 
 def assert_local_time(body: str, instant: dt.datetime = INSTANT, where: str = "") -> None:
@@ -131,3 +131,19 @@ def test_format_instant_is_for_people():
         "2026-11-23 17:44 (UTC+8)"
     )
     assert format_instant(None) == "—"
+
+
+def test_a_stock_files_naive_time_is_the_manufacturers(client, world):
+    """A stock file's 10:00 is 10:00 in Shanghai, on the preview and on the stock page
+    (it used to show as 2 a.m., its UTC wall clock)."""
+    client.force_login(world["user"])
+    level = world["level"]
+    text = f"warehouse,sku,quantity,as_of\n{level.warehouse.code},{level.product.sku},5,2026-11-24 10:00\n"
+    upload = SimpleUploadedFile("stock.csv", text.encode(), content_type="text/csv")
+    preview = client.post("/stock/upload/", {"file": upload})
+    ten = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+    assert_local_time(client.get(preview.url).content.decode(), ten, where="preview")
+    client.post(preview.url)
+    level.refresh_from_db()
+    assert level.as_of == ten
+    assert_local_time(client.get("/stock/").content.decode(), ten, where="/stock/")
