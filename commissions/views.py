@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,7 @@ from commissions.forms import SalesUploadForm, StatementDecisionForm, read_uploa
 from dealers.selectors import dealer_can_write
 from portal.access import actor_from
 from portal.clock import manufacturer_tz
+from portal.periods import Month
 
 UPLOAD_SESSION_KEY = "commissions_sales_upload"
 
@@ -53,6 +55,8 @@ def _decision(request, statement) -> str | None:
     draft, "pay" an approved one, or nothing."""
     if not actor_from(request).in_group(services.FINANCE):
         return None
+    if statement.status == "draft" and Month.of(statement.period).bounds()[1] > timezone.now():
+        return None  # approved from the month's end on
     return {"draft": "approve", "approved": "pay"}.get(statement.status)
 
 

@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from commissions import services
 from commissions.models import CommissionStatement
+from portal.periods import Month
 from tests.commissions.factories import give_plan, local, plan_p, sale
 from tests.factories import DealerFactory, StaffUserFactory
 
@@ -209,3 +211,14 @@ def test_api_mark_paid_requires_the_approved_total(manufacturer_client, draft, f
         url, {"expected_total": "600.00", "reference": "X"}, format="json"
     )
     assert ok.status_code == 200 and ok.json()["status"] == "paid"
+
+
+def test_portal_offers_no_approval_before_the_month_is_over(client, finance):
+    dealer = DealerFactory()
+    give_plan(dealer, plan_p())
+    month = Month.current()
+    sale(dealer, "1000.00", max(month.bounds()[0], timezone.now() - dt.timedelta(minutes=1)))
+    services.statements_build(period=month, dealer_ids=[dealer.pk])
+    statement = CommissionStatement.objects.get(dealer=dealer, period=month.first_day)
+    client.force_login(finance)
+    assert "statement-decision" not in client.get(f"/statements/{statement.pk}/").content.decode()
