@@ -1,17 +1,22 @@
 """Staff UI: plans with steps and tier bonuses, sale lines (read-only facts), statements
-(read-only figures; approve / mark paid / adjust through the services)."""
+(read-only figures; approve / mark paid / adjust through the services; approval and payment
+go through a confirmation page that shows the refreshed figures)."""
+
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from commissions import services
+from commissions import selectors, services
 from commissions.explain import explain
 from commissions.models import (
     CommissionPlan,
@@ -143,7 +148,8 @@ class CommissionStatementAdmin(SimpleHistoryAdmin):
     inlines = [ComponentInline]
     actions = ["approve_selected", "mark_selected_paid"]
     readonly_fields = [f.name for f in CommissionStatement._meta.fields if f.name != "id"] + [
-        "adjust_link"
+        "adjust_link",
+        "decide_link",
     ]
 
     def has_add_permission(self, request):
@@ -169,8 +175,26 @@ class CommissionStatementAdmin(SimpleHistoryAdmin):
             _("Add an adjustment"),
         )
 
+    @admin.display(description=_("decision"))
+    def decide_link(self, obj):
+        step = {"draft": "approve", "approved": "pay"}.get(obj.status if obj else None)
+        if step is None:
+            return "—"
+        url = reverse("admin:commissions_statement_confirm", args=[step])
+        return format_html(
+            '<a href="{}?ids={}">{}</a>',
+            url,
+            obj.pk,
+            _("Review and approve") if step == "approve" else _("Review and mark paid"),
+        )
+
     def get_urls(self):
         return [
+            path(
+                "confirm/<str:step>/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="commissions_statement_confirm",
+            ),
             path(
                 "<int:pk>/adjust/",
                 self.admin_site.admin_view(self.adjust_view),
@@ -204,27 +228,100 @@ class CommissionStatementAdmin(SimpleHistoryAdmin):
             },
         )
 
-    def _each(self, request, queryset, fn, done_message):
-        done = 0
-        for statement in queryset.order_by("pk"):
+    CONFIRM_STEPS = {
+        "approve": (CommissionStatement.Status.DRAFT, services.statement_approve),
+        "pay": (CommissionStatement.Status.APPROVED, services.statement_mark_paid),
+    }
+
+    def _to_confirmation(self, step, queryset):
+        ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
+        url = reverse("admin:commissions_statement_confirm", args=[step])
+        return redirect(f"{url}?{urlencode({'ids': ids})}")
+
+    @admin.action(description=_("Approve the selected statements…"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        return self._to_confirmation("approve", queryset)
+
+    @admin.action(description=_("Mark the selected statements paid…"), permissions=["change"])
+    def mark_selected_paid(self, request, queryset):
+        return self._to_confirmation("pay", queryset)
+
+    def confirm_view(self, request, step):
+        """Money is never approved blind: the page shows each statement's refreshed
+        figures with their components, and approves (or marks paid) only the total shown.
+        A statement whose figures changed in between is refused and shown again with its
+        new figures."""
+        if step not in self.CONFIRM_STEPS:
+            raise Http404
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        status, service = self.CONFIRM_STEPS[step]
+        raw_ids = (request.POST.get("ids") or request.GET.get("ids") or "").split(",")
+        ids = [int(pk) for pk in raw_ids if pk.strip().isdigit()]
+        statements = list(
+            CommissionStatement.objects.filter(pk__in=ids).select_related("dealer").order_by("pk")
+        )
+        if request.method == "POST":
+            statements = self._confirm_post(request, step, service, statements)
+            if not statements:
+                return redirect("admin:commissions_commissionstatement_changelist")
+        rows = []
+        for statement in statements:
+            if step == "approve":
+                statement = services.statement_refresh(statement=statement)
+            rows.append(
+                {
+                    "statement": statement,
+                    "components": selectors.statement_components(statement),
+                    "actionable": statement.status == status,
+                }
+            )
+        return render(
+            request,
+            "admin/commissions/confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "step": step,
+                "rows": rows,
+                "ids": ",".join(str(row["statement"].pk) for row in rows),
+                "opts": self.model._meta,
+                "title": _("Approve these statements?")
+                if step == "approve"
+                else _("Mark these statements paid?"),
+            },
+        )
+
+    def _confirm_post(self, request, step, service, statements):
+        """Act on every statement with the total the page showed; return those to show
+        again (refused because their figures changed)."""
+        again, done = [], 0
+        for statement in statements:
+            seen = request.POST.get(f"expected_total_{statement.pk}")
+            if seen is None:
+                continue
+            extra = {"reference": request.POST.get(f"reference_{statement.pk}", "")}
+            label = f"{statement.dealer.code} {statement.period_label}"
             try:
-                fn(statement=statement, actor=request.user)
-            except (ValidationError, PermissionDenied) as exc:
+                service(
+                    statement=statement,
+                    actor=request.user,
+                    expected_total=Decimal(seen),
+                    **(extra if step == "pay" else {}),
+                )
+            except services.StaleFigures as exc:
+                messages.error(request, f"{label}: {' '.join(exc.messages)}")
+                again.append(statement)
+            except (ValidationError, PermissionDenied, InvalidOperation) as exc:
                 messages.error(
-                    request,
-                    f"{statement.dealer.code} {statement.period_label}: {' '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    request, f"{label}: {' '.join(getattr(exc, 'messages', [str(exc)]))}"
                 )
             else:
                 done += 1
         if done:
-            messages.success(request, done_message % {"n": done})
-
-    @admin.action(description=_("Approve the selected statements"), permissions=["change"])
-    def approve_selected(self, request, queryset):
-        self._each(request, queryset, services.statement_approve, _("%(n)d statement(s) approved."))
-
-    @admin.action(description=_("Mark the selected statements paid"), permissions=["change"])
-    def mark_selected_paid(self, request, queryset):
-        self._each(
-            request, queryset, services.statement_mark_paid, _("%(n)d statement(s) marked paid.")
-        )
+            text = (
+                _("%(n)d statement(s) approved.")
+                if step == "approve"
+                else _("%(n)d statement(s) marked paid.")
+            )
+            messages.success(request, text % {"n": done})
+        return again

@@ -34,6 +34,15 @@ class SalesUploadForm(forms.Form):
         return upload
 
 
+class StatementDecisionForm(forms.Form):
+    """Finance's approval or payment of a statement: the total the page showed."""
+
+    expected_total = forms.DecimalField(max_digits=16, decimal_places=2, widget=forms.HiddenInput)
+    reference = forms.CharField(
+        label=gettext_lazy("Payment reference"), max_length=100, required=False
+    )
+
+
 def _cell(value):
     if isinstance(value, dt.datetime):
         return value.isoformat()

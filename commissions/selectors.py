@@ -138,11 +138,76 @@ def plan_list():
 
 
 @dataclass(frozen=True)
+class StatementGap:
+    """Why this month's statement does not show the what-if panel's "commission so far":
+    it was computed from the net sales of its last refresh (``net_sales``, at
+    ``computed_at``; the live figure moves with every line reported since), and it also
+    counts late lines of earlier months, adjustments and booked bonuses (``extras``)."""
+
+    statement_id: int
+    status: str
+    total: Decimal
+    net_sales: Decimal
+    computed_at: object
+    from_sales: Decimal
+    extras: tuple[tuple[str, Decimal], ...]
+    sales_moved: bool
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.extras) or self.sales_moved
+
+
+@dataclass(frozen=True)
 class DealerWhatIf:
     month: Month
     plan: CommissionPlan
     result: calc.WhatIf
     currency: str
+    gap: StatementGap | None = None
+
+
+SALES_KINDS = ("base", "step", "tier")
+
+
+def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap | None:
+    """This month's statement next to the live figure (one query)."""
+    rows = list(
+        StatementComponent.objects.filter(
+            statement__dealer=dealer, statement__period=month.first_day
+        )
+        .values(
+            "statement_id",
+            "statement__status",
+            "statement__total",
+            "statement__net_sales",
+            "statement__computed_at",
+            "kind",
+        )
+        .annotate(amount=Sum("amount"))
+        .order_by("kind")
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    labels = dict(StatementComponent.Kind.choices)
+    extras = tuple(
+        (labels.get(row["kind"], row["kind"]), row["amount"])
+        for row in rows
+        if row["kind"] not in SALES_KINDS and row["amount"]
+    )
+    return StatementGap(
+        statement_id=first["statement_id"],
+        status=first["statement__status"],
+        total=first["statement__total"],
+        net_sales=first["statement__net_sales"],
+        computed_at=first["statement__computed_at"],
+        from_sales=sum(
+            (row["amount"] for row in rows if row["kind"] in SALES_KINDS), Decimal("0.00")
+        ),
+        extras=extras,
+        sales_moved=first["statement__net_sales"] != live_net,
+    )
 
 
 def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
@@ -157,5 +222,9 @@ def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     )
     month_plan = plans[dealer.pk]
     return DealerWhatIf(
-        month, month_plan.plan, calc.what_if(net, month_plan.terms), dealer.currency
+        month,
+        month_plan.plan,
+        calc.what_if(net, month_plan.terms),
+        dealer.currency,
+        _statement_gap(dealer=dealer, month=month, live_net=net),
     )

@@ -7,18 +7,21 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from commissions import selectors, services
 from commissions.filters import CommissionStatementFilterSet
-from commissions.forms import SalesUploadForm, read_upload
+from commissions.forms import SalesUploadForm, StatementDecisionForm, read_upload
 from dealers.selectors import dealer_can_write
 from portal.access import actor_from
 from portal.clock import manufacturer_tz
+from portal.periods import Month
 
 UPLOAD_SESSION_KEY = "commissions_sales_upload"
 
@@ -47,14 +50,67 @@ def _component_rows(statement):
     return selectors.statement_components(statement)
 
 
+def _decision(request, statement) -> str | None:
+    """What the finance group may do next with ``statement`` on its page: "approve" a
+    draft, "pay" an approved one, or nothing."""
+    if not actor_from(request).in_group(services.FINANCE):
+        return None
+    if statement.status == "draft" and Month.of(statement.period).bounds()[1] > timezone.now():
+        return None  # approved from the month's end on
+    return {"draft": "approve", "approved": "pay"}.get(statement.status)
+
+
 @login_required
 def statement_detail(request, pk):
     statement = _statement_or_404(request, pk)
+    decision = _decision(request, statement)
+    if decision == "approve":
+        # Finance decides on the figures as of now, not on last night's.
+        statement = services.statement_refresh(statement=statement)
     return render(
         request,
         "commissions/statement_detail.html",
-        {"statement": statement, "components": _component_rows(statement)},
+        {
+            "statement": statement,
+            "components": _component_rows(statement),
+            "decision": decision,
+        },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def statement_decide(request, pk):
+    """Finance approves a draft or marks an approved statement paid, for the total its
+    page showed (``expected_total``); changed figures are refused with the new total and
+    the page shows them."""
+    statement = _statement_or_404(request, pk)
+    decision = _decision(request, statement)
+    if decision is None:
+        raise Http404
+    form = StatementDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("commissions:statement-detail", pk)
+    try:
+        if decision == "approve":
+            services.statement_approve(
+                statement=statement,
+                actor=request,
+                expected_total=form.cleaned_data["expected_total"],
+            )
+            messages.success(request, _("Statement approved."))
+        else:
+            services.statement_mark_paid(
+                statement=statement,
+                actor=request,
+                expected_total=form.cleaned_data["expected_total"],
+                reference=form.cleaned_data["reference"],
+            )
+            messages.success(request, _("Payment recorded."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("commissions:statement-detail", pk)
 
 
 @login_required

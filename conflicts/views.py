@@ -18,7 +18,6 @@ from conflicts.models import Ticket, TicketAttachment
 from dealers.models import Dealer
 from dealers.selectors import dealer_can_write
 from portal.access import actor_from
-from portal.clock import manufacturer_tz
 
 PAGE_SIZE = 50
 
@@ -59,7 +58,6 @@ def ticket_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_write": _can_write(actor),
-            "manufacturer_tz": manufacturer_tz(),
         },
     )
 
@@ -136,7 +134,6 @@ def ticket_detail(request, pk):
             "dealer_moves": dealer_moves,
             "is_counterparty": actor.dealer_id is not None
             and actor.dealer_id == ticket.counterparty_id,
-            "display_tz": ticket.region.effective_time_zone,
         },
     )
 

@@ -10,7 +10,6 @@ from dashboards import selectors as dashboards
 from dealers.models import Dealer, Region
 from dealers.selectors import tier_progress
 from portal.access import actor_from
-from portal.clock import manufacturer_tz
 from portal.selectors import notification_list_for
 from reviews.models import QuarterlyReview
 from reviews.selectors import attainment_ranking, latest_review_quarter
@@ -85,9 +84,7 @@ def _dealer_dashboard(request, actor) -> dict:
         "announcements": list(
             collaboration_selectors.announcement_list_visible_to(request, user=request.user)[:5]
         ),
-        "notifications": list(
-            notification_list_for(request.user).filter(read_at__isnull=True)[:5]
-        ),
+        "notifications": list(notification_list_for(request.user).filter(read_at__isnull=True)[:5]),
         "review_to_acknowledge": QuarterlyReview.objects.visible_to(request)
         .filter(status="final", acknowledged_at__isnull=True)
         .order_by("-quarter")
@@ -97,5 +94,4 @@ def _dealer_dashboard(request, actor) -> dict:
         "open_tickets": dashboards.dealer_open_tickets(request),
         "stock_alerts": dashboards.dealer_stock_alerts(dealer=dealer),
         "latest_statement": dashboards.latest_statement(request),
-        "manufacturer_tz": manufacturer_tz(),
     }

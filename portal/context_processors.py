@@ -1,4 +1,7 @@
+from django.utils import timezone
+
 from portal.access import actor_from
+from portal.clock import zone_label
 
 
 def portal(request):
@@ -8,4 +11,6 @@ def portal(request):
         "portal_actor": actor,
         "is_staff_user": bool(actor and actor.manufacturer),
         "current_dealer": actor.dealer if actor is not None and actor.is_dealer else None,
+        # named once per page (the footer), for the zone every time on it is shown in
+        "time_zone_label": zone_label(timezone.get_current_timezone()),
     }

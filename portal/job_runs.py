@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.audit import current_actor
+from portal.clock import format_instant
 from portal.models import JobRun
 
 
@@ -161,7 +162,7 @@ STALLED_MESSAGE = "stalled: no heartbeat since {since}"
 
 
 def _mark_stalled(run: JobRun, now: dt.datetime) -> None:
-    since = run.heartbeat_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    since = format_instant(run.heartbeat_at)
     run.status = JobRun.Status.FAILED
     run.finished_at = now
     run.errors = [*run.errors, {"message": STALLED_MESSAGE.format(since=since), "code": "stalled"}]

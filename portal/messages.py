@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext, pgettext
 
-from portal.clock import manufacturer_zone
+from portal.clock import manufacturer_zone, utc_offset_label
 
 
 class Message:
@@ -151,6 +151,9 @@ def _decode(value: Any) -> Any:
     if "date" in value:
         return formats.date_format(dt.date.fromisoformat(value["date"]), "DATE_FORMAT")
     if "datetime" in value:
-        instant = dt.datetime.fromisoformat(value["datetime"]).astimezone(manufacturer_zone())
-        return formats.date_format(instant, "DATETIME_FORMAT")
+        # in the manufacturer's zone, named (a notification or e-mail has no page footer)
+        zone = manufacturer_zone()
+        instant = dt.datetime.fromisoformat(value["datetime"]).astimezone(zone)
+        label = utc_offset_label(zone, at=instant)
+        return f"{formats.date_format(instant, 'DATETIME_FORMAT')} ({label})"
     return str(value)

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal import audit
+from portal.clock import manufacturer_zone
 
 
 class RequestActorMiddleware:
@@ -44,3 +45,18 @@ class UserLanguageMiddleware:
                 translation.activate(preferred)
                 request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """One clock: pages (the portal and the admin) show times in the manufacturer's zone,
+    and naive times typed into forms are read in it. The API keeps ISO 8601 in UTC with
+    its offset for machines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        with timezone.override(manufacturer_zone()):
+            return self.get_response(request)

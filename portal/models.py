@@ -11,6 +11,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from portal import messages
 from portal.audit import audited_history
+from portal.clock import format_instant
 
 
 class User(AbstractUser):
@@ -188,7 +189,7 @@ class JobRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.job} {format_instant(self.started_at, offset=False)}"
 
     def is_stalled(self, now=None) -> bool:
         return (

@@ -165,11 +165,26 @@ class CommissionStatementSerializer(serializers.ModelSerializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    expected_total = MoneyField(required=False, help_text="the total you reviewed")
+    expected_total = MoneyField(help_text="the total you reviewed (money is never approved blind)")
 
 
 class MarkPaidSerializer(serializers.Serializer):
+    expected_total = MoneyField(help_text="the amount paid: the statement's total")
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class StaleFiguresErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField()
+
+
+class StaleFiguresSerializer(serializers.Serializer):
+    """``409``: the figures changed since the caller reviewed them; ``current`` holds them."""
+
+    type = serializers.CharField()
+    errors = StaleFiguresErrorSerializer(many=True)
+    current = CommissionStatementSerializer()
 
 
 class AdjustmentSerializer(serializers.Serializer):

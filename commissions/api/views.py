@@ -12,7 +12,7 @@ from commissions.filters import (
     SaleLineFilterSet,
 )
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
-from portal.api.exceptions import call_service
+from portal.api.exceptions import call_service, stale_figures_response
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 
@@ -128,17 +128,38 @@ class CommissionStatementViewSet(PortalReadOnlyViewSet):
             fn, statement=statement, actor=self.request, **body.validated_data, **extra
         )
 
-    @extend_schema(request=s.ApproveSerializer, responses=s.CommissionStatementSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        self._act(services.statement_approve, s.ApproveSerializer)
+    def _act_on_figures(self, fn, serializer_class):
+        """Approve or mark paid the total the caller reviewed: ``409`` with the current
+        figures (refreshed and saved) when they are no longer that total."""
+        try:
+            self._act(fn, serializer_class)
+        except services.StaleFigures as exc:
+            call_service(services.statement_refresh, statement=self.get_object())
+            return stale_figures_response(exc, self.get_serializer(self.get_object()).data)
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=s.MarkPaidSerializer, responses=s.CommissionStatementSerializer)
+    @extend_schema(
+        request=s.ApproveSerializer,
+        responses={200: s.CommissionStatementSerializer, 409: s.StaleFiguresSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve a draft. ``expected_total`` (required) is the total you reviewed; when
+        the figures changed meanwhile (late sales, adjustments) the answer is ``409`` with
+        code ``total_changed`` and the new figures under ``current``: review, then retry
+        with the new total."""
+        return self._act_on_figures(services.statement_approve, s.ApproveSerializer)
+
+    @extend_schema(
+        request=s.MarkPaidSerializer,
+        responses={200: s.CommissionStatementSerializer, 409: s.StaleFiguresSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request, pk=None):
-        self._act(services.statement_mark_paid, s.MarkPaidSerializer)
-        return Response(self.get_serializer(self.get_object()).data)
+        """Record the payment of an approved statement; ``expected_total`` (required) is
+        the amount paid, refused with ``409`` (``total_changed``) unless it is the
+        statement's total."""
+        return self._act_on_figures(services.statement_mark_paid, s.MarkPaidSerializer)
 
     @extend_schema(request=s.AdjustmentSerializer, responses=s.StatementComponentSerializer)
     @action(detail=True, methods=["post"])

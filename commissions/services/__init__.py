@@ -21,8 +21,10 @@ from commissions.services.statements import (
     statement_adjustment_add,
     statement_approve,
     statement_mark_paid,
+    statement_refresh,
     statements_build,
 )
+from portal.errors import StaleFigures
 
 __all__ = [
     "COMPARED",
@@ -32,6 +34,7 @@ __all__ = [
     "BatchRejected",
     "BuildOutcome",
     "IngestOutcome",
+    "StaleFigures",
     "commission_plan_save",
     "plan_steps_validate",
     "sale_lines_ingest",
@@ -39,6 +42,7 @@ __all__ = [
     "statement_adjustment_add",
     "statement_approve",
     "statement_mark_paid",
+    "statement_refresh",
     "statements_build",
     "threshold_bonuses_book",
 ]

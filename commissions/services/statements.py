@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -21,6 +22,7 @@ from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import _require_finance
 from portal.access import actor_from
 from portal.clock import manufacturer_zone
+from portal.errors import StaleFigures
 from portal.messages import Message
 from portal.models import User
 from portal.notifications import notification_send
@@ -253,14 +255,49 @@ def _lock(statement: CommissionStatement) -> CommissionStatement:
     )
 
 
+def _money(amount: Decimal) -> str:
+    return number_format(amount, 2, force_grouping=True)
+
+
+def _refuse_unseen_total(locked: CommissionStatement, expected_total, message: str) -> None:
+    """Money is never approved blind: refuse (``total_changed``, with the current figures)
+    unless the caller saw ``locked``'s total. ``None``: a system caller, no check."""
+    if expected_total is None or locked.total == Decimal(expected_total):
+        return
+    raise StaleFigures(
+        message,
+        code="total_changed",
+        field="expected_total",
+        current=locked,
+        params={
+            "seen": _money(Decimal(expected_total)),
+            "total": _money(locked.total),
+            "currency": locked.currency,
+        },
+    )
+
+
+@transaction.atomic
+def statement_refresh(*, statement: CommissionStatement, now=None) -> CommissionStatement:
+    """Recompute a draft's figures now, under its lock (as the nightly run would), so that
+    the person about to approve it sees what approval will fix; approved and paid
+    statements are returned as they are."""
+    locked = _lock(statement)
+    if not locked.is_locked:
+        _refresh_one(locked, now or timezone.now())
+    return locked
+
+
 @transaction.atomic
 def statement_approve(
     *, statement: CommissionStatement, actor, expected_total: Decimal | None = None, now=None
 ) -> CommissionStatement:
     """Approve a draft (finance). The month must be over. The figures are refreshed under
     the lock first, so that every line reported before the approval is in them and every
-    line after it is ``late`` next month; ``expected_total`` (what the approver saw)
-    refuses the approval if the refresh changed the total."""
+    line after it is ``late`` next month. ``expected_total`` is the total the approver saw:
+    when the refresh changed it the approval is refused with :class:`StaleFigures`
+    (``total_changed``) carrying the new figures. Every interface for people requires it;
+    only system callers (the demo) approve without."""
     _require_finance(actor)
     now = now or timezone.now()
     locked = _lock(statement)
@@ -273,12 +310,14 @@ def statement_approve(
             code="period_not_over",
         )
     _refresh_one(locked, now)
-    if expected_total is not None and locked.total != Decimal(expected_total):
-        raise ValidationError(
-            _("The total changed to %(total)s since you looked at it; review it again.")
-            % {"total": locked.total},
-            code="total_changed",
-        )
+    _refuse_unseen_total(
+        locked,
+        expected_total,
+        _(
+            "The total changed from %(seen)s to %(total)s %(currency)s since you looked at "
+            "it (sales or adjustments were added); review the new figures and approve again."
+        ),
+    )
     locked.status = CommissionStatement.Status.APPROVED
     locked.approved_at = now
     locked.approved_by = actor_from(actor).label
@@ -289,15 +328,30 @@ def statement_approve(
 
 @transaction.atomic
 def statement_mark_paid(
-    *, statement: CommissionStatement, actor, reference: str = "", now=None
+    *,
+    statement: CommissionStatement,
+    actor,
+    reference: str = "",
+    expected_total: Decimal | None = None,
+    now=None,
 ) -> CommissionStatement:
-    """Record the payment of an approved statement (finance)."""
+    """Record the payment of an approved statement (finance). ``expected_total`` is the
+    amount the payer saw; a different total is refused with :class:`StaleFigures`
+    (``total_changed``) carrying the statement's real figures."""
     _require_finance(actor)
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.APPROVED:
         raise ValidationError(
             _("Only an approved statement can be marked paid."), code="not_approved"
         )
+    _refuse_unseen_total(
+        locked,
+        expected_total,
+        _(
+            "The approved total is %(total)s %(currency)s, not %(seen)s; check the "
+            "statement before recording its payment."
+        ),
+    )
     locked.status = CommissionStatement.Status.PAID
     locked.paid_at = now or timezone.now()
     locked.paid_by = actor_from(actor).label

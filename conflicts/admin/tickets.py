@@ -18,6 +18,7 @@ from conflicts.admin.ticket_forms import (
     TicketChangeForm,
 )
 from conflicts.models import ChannelConflict, Escalation, Ticket, TicketComment, TicketEvent
+from portal.clock import format_instant
 
 
 class CommentInline(admin.TabularInline):
@@ -226,7 +227,11 @@ class TicketAdmin(admin.ModelAdmin):
             "",
             "<div>{} {} – {}</div>",
             (
-                (p.get_reason_display(), p.started_at, p.ended_at or "…")
+                (
+                    p.get_reason_display(),
+                    format_instant(p.started_at, offset=False),
+                    format_instant(p.ended_at, offset=False) if p.ended_at else "…",
+                )
                 for p in obj.pauses.order_by("started_at")
             ),
         )

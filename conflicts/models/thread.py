@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from conflicts.models.policies import Priority
 from conflicts.models.tickets import Ticket
 from portal.access import TenantQuerySet
+from portal.clock import format_instant
 
 
 class TicketCommentQuerySet(TenantQuerySet):
@@ -132,7 +133,7 @@ class TicketEvent(models.Model):
         ordering = ["ticket", "at", "pk"]
 
     def __str__(self):
-        return f"#{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"#{self.ticket_id} {self.kind} {format_instant(self.at, offset=False)}"
 
     @property
     def detail_label(self) -> str:

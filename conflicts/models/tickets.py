@@ -16,6 +16,7 @@ from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, S
 from portal import messages
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
+from portal.clock import format_instant
 from portal.messages import Message
 
 
@@ -276,7 +277,8 @@ class PauseInterval(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reason} {self.started_at:%Y-%m-%d %H:%M}–{self.ended_at or '…'}"
+        end = format_instant(self.ended_at, offset=False) if self.ended_at else "…"
+        return f"{self.reason} {format_instant(self.started_at, offset=False)}–{end}"
 
 
 class Escalation(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from conflicts.models import Ticket, TicketEvent
 from dealers.selectors import dealer_can_write
 from portal.access import Actor
+from portal.clock import format_instant
 from portal.models import User
 from portal.notifications import notification_send
 
@@ -50,7 +51,7 @@ def _now_or_at(*, actor: Actor, at: datetime | None, ticket: Ticket | None, now:
             raise _error(
                 "at",
                 _("This time is before the ticket's last event (%(last)s).")
-                % {"last": last.isoformat()},
+                % {"last": format_instant(last)},
                 "before_last_event",
             )
     return at

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from dealers import services
 from dealers.admin._common import ReadOnlyInline, run_service_action
 from dealers.models import Dealer, DealerMembership
+from portal.clock import format_instant
 
 
 class MembershipInline(ReadOnlyInline):
@@ -55,7 +56,13 @@ class DealerAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("agreements"))
     def agreements_table(self, obj):
         rows = [
-            (a.number, a.get_status_display(), a.starts_on, a.ends_on or "", a.signed_at or "")
+            (
+                a.number,
+                a.get_status_display(),
+                a.starts_on,
+                a.ends_on or "",
+                format_instant(a.signed_at, offset=False) if a.signed_at else "",
+            )
             for a in obj.agreements.all()
         ]
         return _table(

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from portal.errors import StaleFigures
 
 
 class Conflict(APIException):
@@ -40,13 +43,29 @@ def django_to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationErro
     )
 
 
+def stale_figures_response(exc: StaleFigures, current: dict) -> Response:
+    """``409`` in the API's one error shape, with the current figures (``current``, the
+    object as its serializer shows it) so that the caller can review them and retry."""
+    return Response(
+        {
+            "type": "client_error",
+            "errors": [{"code": exc.code, "detail": " ".join(exc.messages), "attr": exc.field}],
+            "current": current,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def call_service(fn, **kwargs):
     """Run a service for an API view, in a transaction (nothing half-applied): its
     ValidationError becomes a 400 with field and code, PermissionDenied a 403, and a missing
-    object a 404."""
+    object a 404. :class:`StaleFigures` passes through for the view to answer with the
+    current figures (:func:`stale_figures_response`)."""
     try:
         with transaction.atomic():
             return fn(**kwargs)
+    except StaleFigures:
+        raise
     except DjangoValidationError as exc:
         raise django_to_drf_error(exc) from None
     except DjangoPermissionDenied as exc:

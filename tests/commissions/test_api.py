@@ -379,16 +379,22 @@ class TestCommissionStatementsAPI(APIResourceTests):
         wrong = manufacturer_client.post(
             f"{url}approve/", {"expected_total": "1.00"}, format="json"
         )
-        assert wrong.status_code == 400
+        assert wrong.status_code == 409
         assert wrong.json()["errors"][0]["code"] == "total_changed"
         response = manufacturer_client.post(
             f"{url}approve/", {"expected_total": "203200.00"}, format="json"
         )
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "approved"
-        again = manufacturer_client.post(f"{url}approve/", {}, format="json")
+        again = manufacturer_client.post(
+            f"{url}approve/", {"expected_total": "203200.00"}, format="json"
+        )
         assert again.status_code == 400 and again.json()["errors"][0]["code"] == "not_draft"
-        paid = manufacturer_client.post(f"{url}mark-paid/", {"reference": "BANK-7"}, format="json")
+        paid = manufacturer_client.post(
+            f"{url}mark-paid/",
+            {"reference": "BANK-7", "expected_total": "203200.00"},
+            format="json",
+        )
         assert paid.status_code == 200
         assert (paid.json()["status"], paid.json()["payment_reference"]) == ("paid", "BANK-7")
 
@@ -415,10 +421,12 @@ class TestCommissionStatementsAPI(APIResourceTests):
         )
         finance = APIClient()
         finance.force_authenticate(StaffUserFactory(groups=["finance"]))
-        assert (
-            finance.post(f"{self.detail_url(statement)}approve/", {}, format="json").status_code
-            == 200
+        response = finance.post(
+            f"{self.detail_url(statement)}approve/",
+            {"expected_total": str(statement.total)},
+            format="json",
         )
+        assert response.status_code == 200
 
     def test_adjustments(self, manufacturer_client, dealer):
         statement = self.make(dealer)

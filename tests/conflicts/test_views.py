@@ -9,6 +9,7 @@ from django.utils import timezone
 from commissions.models import SaleLine
 from conflicts import services
 from conflicts.models import Ticket, TicketAttachment, TicketComment
+from portal.clock import manufacturer_zone
 from tests.conflicts.factories import defaults, make_ticket
 from tests.factories import DealerFactory, DealerUserFactory, StaffUserFactory
 
@@ -221,7 +222,8 @@ def test_admin_opens_ticket_on_behalf_with_opened_at(client):
     staff = StaffUserFactory(is_superuser=True)
     client.force_login(staff)
     dealer = DealerFactory()
-    opened = timezone.localtime(timezone.now() - timedelta(hours=3))
+    # Staff type the manufacturer's wall clock (one clock for every page).
+    opened = timezone.localtime(timezone.now() - timedelta(hours=3), manufacturer_zone())
     response = client.post(
         "/admin/conflicts/ticket/add/",
         {

@@ -1,5 +1,5 @@
-"""Finance approves a statement in the admin; the dealer sees it, opens "how we computed
-this" and downloads the CSV."""
+"""Finance approves a statement in the admin (after a confirmation page with the refreshed
+figures); the dealer sees it, opens "how we computed this" and downloads the CSV."""
 
 import datetime as dt
 
@@ -29,6 +29,13 @@ def test_finance_approves_and_the_dealer_reads_and_downloads(page):
     page.check(f"input[name='_selected_action'][value='{statement.pk}']")
     page.select_option("select[name='action']", "approve_selected")
     page.click("button[name='index']")
+    # Nothing is approved blind: a confirmation page shows the refreshed figures first.
+    page.wait_for_selector(f"#statement-{statement.pk}")
+    assert "198,300.00" in page.locator(f"#statement-{statement.pk} .statement-total").inner_text()
+    assert "Times in Asia/Shanghai (UTC+8)" in page.locator("#time-zone-note").inner_text()
+    statement.refresh_from_db()
+    assert statement.status == "draft"
+    page.click("#confirm-form input[type='submit']")
     page.wait_for_selector(".messagelist .success")
     assert "1 statement(s) approved." in page.locator(".messagelist").inner_text()
     statement.refresh_from_db()

@@ -48,7 +48,7 @@ def test_the_sweep_marks_a_killed_run_failed_and_leaves_healthy_ones_alone():
     assert killed.status == "failed"
     assert killed.finished_at == NOW
     assert killed.errors == [
-        {"message": "stalled: no heartbeat since 2026-11-23 11:29:00 UTC", "code": "stalled"}
+        {"message": "stalled: no heartbeat since 2026-11-23 19:29 (UTC+8)", "code": "stalled"}
     ]
     # The progress it made before it died stays on the record.
     assert (killed.done, killed.total, killed.counts) == (3, 10, {"created": 3})
@@ -122,7 +122,7 @@ def test_the_admin_shows_stalled_runs_and_reruns_them_before_the_sweep(
     healthy.refresh_from_db()
     # The re-run stalled run is recorded as failed (honestly), the healthy one untouched.
     assert stalled.status == "failed" and stalled.errors[0]["code"] == "stalled"
-    assert stalled.errors[0]["message"] == "stalled: no heartbeat since 2020-01-01 00:00:00 UTC"
+    assert stalled.errors[0]["message"] == "stalled: no heartbeat since 2020-01-01 08:00 (UTC+8)"
     assert (healthy.status, healthy.errors) == ("running", [])
 
 
@@ -218,7 +218,7 @@ def test_a_killed_job_stops_beating_and_is_swept(clock):
     row.refresh_from_db()
     assert row.status == "failed" and row.done == 3
     assert row.errors == [
-        {"message": "stalled: no heartbeat since 2026-11-23 12:00:30 UTC", "code": "stalled"}
+        {"message": "stalled: no heartbeat since 2026-11-23 20:00 (UTC+8)", "code": "stalled"}
     ]
 
 
