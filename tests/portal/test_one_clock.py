@@ -119,10 +119,11 @@ def test_notifications_and_emails_show_the_manufacturers_clock(
     with django_capture_on_commit_callbacks(execute=True):
         conflict_services.ticket_escalate_due(now=sh(2026, 11, 25, 10, 12))
     note = Notification.objects.get(recipient=manager, kind="ticket.escalated")
-    assert "2026-11-25 15:00 (UTC+8)" in note.body
+    # the reader's date style (portal.formats), the manufacturer's wall clock, the zone named
+    assert "25 Nov 2026 15:00 (UTC+8)" in note.body
     assert "07:00" not in note.body and "2026-11-25T" not in note.body
     email = next(m for m in mail.outbox if manager.email in m.to)
-    assert "2026-11-25 15:00 (UTC+8)" in email.body
+    assert "25 Nov 2026 15:00 (UTC+8)" in email.body
     assert "07:00" not in email.body
 
 
