@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.event_models import Event, EventHandled
+from portal.event_models import CurrentTxid, Event, EventHandled
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +176,8 @@ def record_many(topic: str, items) -> list[Event]:
         )
     _check_topic(topic)
     now = timezone.now()
+    # the stream's order (Event.objects.stream): the transaction that records the events
+    txid = CurrentTxid() if connection.vendor == "postgresql" else None
     events = Event.objects.bulk_create(
         [
             Event(
@@ -184,10 +186,13 @@ def record_many(topic: str, items) -> list[Event]:
                 dealer_id=getattr(dealer, "pk", dealer),
                 occurred_at=now,
                 next_attempt_at=now + DISPATCH_GRACE,
+                txid=txid,
             )
             for payload, dealer in items
         ]
     )
+    for event in events:
+        event.txid = None  # the expression is not a value; re-read the row to see it
     transaction.on_commit(partial(_enqueue, [event.pk for event in events]))
     return events
 

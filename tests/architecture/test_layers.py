@@ -17,6 +17,7 @@ FUNCTION_LEVEL_IMPORTS = {
     ("reviews/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
     ("conflicts/apps.py", "portal"): "AppConfig.ready(): subscribes to the outbox's events",
     ("commissions/apps.py", "dealers.selectors"): "AppConfig.ready(): gives tiers their sales",
+    ("webhooks/apps.py", "portal"): "AppConfig.ready(): subscribes to every topic of the outbox",
 }
 MAX_LINES = 500
 
