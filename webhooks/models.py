@@ -31,7 +31,7 @@ class WebhookEndpoint(models.Model):
     )
     url = models.URLField(_("URL"), max_length=1000)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    topics = models.JSONField(_("topics"), default=list)
+    topics = models.JSONField(_("topics"), default=list, blank=True)  # clean() requires one
     secret = models.CharField(_("secret"), max_length=100, editable=False)
     previous_secret = models.CharField(
         _("previous secret"), max_length=100, blank=True, editable=False

@@ -56,7 +56,11 @@ def endpoint_create(
 
 
 def _locked(endpoint: WebhookEndpoint) -> WebhookEndpoint:
-    return WebhookEndpoint.objects.select_for_update().select_related("dealer").get(pk=endpoint.pk)
+    return (
+        WebhookEndpoint.objects.select_for_update(of=("self",))
+        .select_related("dealer")
+        .get(pk=endpoint.pk)
+    )
 
 
 @transaction.atomic
