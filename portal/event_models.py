@@ -26,6 +26,13 @@ class OldestRunningTxid(Func):
     output_field = models.BigIntegerField()
 
 
+class OwnTxid(Func):
+    """PostgreSQL: the current transaction's id, null when it has written nothing."""
+
+    template = "pg_current_xact_id_if_assigned()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
 class CurrentTxid(Func):
     """PostgreSQL: the current transaction's id (assigned now if it had none)."""
 
@@ -43,10 +50,13 @@ class EventQuerySet(TenantQuerySet):
     def settled(self):
         """Events whose recording transaction is older than every transaction still running
         (PostgreSQL). Later events may still commit, but none of them can sort before these
-        in :meth:`stream`. Other databases serialise writers: every committed event counts."""
+        in :meth:`stream`. A transaction also sees the events it recorded itself. Other
+        databases serialise writers: every committed event counts."""
         if connection.vendor != "postgresql":
             return self
-        return self.filter(Q(txid__isnull=True) | Q(txid__lt=OldestRunningTxid()))
+        return self.filter(
+            Q(txid__isnull=True) | Q(txid__lt=OldestRunningTxid()) | Q(txid=OwnTxid())
+        )
 
     def stream(self, after: "Event | None" = None):
         """The §15 stream (``GET /api/v1/events/?after=<id>``): settled events in the order
