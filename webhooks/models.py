@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,14 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def clean(self):
-        url_check(self.url)
-        topics_check(self.topics)
+        errors = {}
+        for check, value in ((url_check, self.url), (topics_check, self.topics)):
+            try:
+                check(value)
+            except ValidationError as exc:
+                errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
 
     def signing_secrets(self, now=None) -> list[str]:
         """The secrets that sign a delivery now: the current one, and the previous one
