@@ -91,7 +91,10 @@ def test_a_dealer_manages_only_its_own_endpoints(dealer_user):
 def test_topics_are_known_and_named_once(dealer_user, topics, code):
     with pytest.raises(ValidationError) as exc:
         endpoints.endpoint_create(
-            actor=dealer_user, dealer=dealer_user.dealer, url="https://x.example.com/", topics=topics
+            actor=dealer_user,
+            dealer=dealer_user.dealer,
+            url="https://x.example.com/",
+            topics=topics,
         )
     assert exc.value.error_dict["topics"][0].code == code
 
@@ -131,8 +134,18 @@ def test_address_classification():
     assert address_is_public("93.184.216.34")
     assert not any(
         address_is_public(a)
-        for a in ("127.0.0.1", "10.0.0.1", "172.16.0.1", "169.254.1.1", "::1", "fe80::1",
-                  "0.0.0.0", "224.0.0.1", "100.64.0.1", "fd00::1")
+        for a in (
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.0.1",
+            "169.254.1.1",
+            "::1",
+            "fe80::1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "100.64.0.1",
+            "fd00::1",
+        )
     )
 
 
