@@ -40,8 +40,9 @@ from portal.event_models import CurrentTxid, Event, EventHandled
 
 logger = logging.getLogger(__name__)
 
-#: The known topics (DOMAIN.md §15) and what their payload holds. An app recording a new
-#: topic adds it here (or calls :func:`topic_register` before recording it).
+#: The known topics (DOMAIN.md §15). Their payloads, with an example each, are in
+#: docs/events.md ("Topics"). An app recording a new topic adds it here (or calls
+#: :func:`topic_register` before recording it).
 TOPICS: dict[str, str] = {
     "dealer.approved": "A dealer application was approved and the dealer created.",
     "dealer.status_changed": "A dealer's status changed.",
