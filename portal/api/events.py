@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -63,7 +63,11 @@ class EventViewSet(viewsets.GenericViewSet):
             OpenApiParameter("after", OpenApiTypes.INT, description="The last event id received."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 1,000."),
             OpenApiParameter("topic", OpenApiTypes.STR, description="Only this topic."),
-        ]
+        ],
+        responses=inline_serializer(
+            "EventPage",
+            {"next": serializers.URLField(), "results": EventSerializer(many=True)},
+        ),
     )
     def list(self, request):
         unknown = sorted(set(request.query_params) - PARAMETERS)

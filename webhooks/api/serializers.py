@@ -6,7 +6,7 @@ from portal.api.serializers import ScopedSlugRelatedField
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer):
     """An endpoint; the secret is never shown here (only once, in the answer to create and
     to ``rotate-secret``)."""
 
@@ -47,17 +47,17 @@ class EndpointSerializer(serializers.ModelSerializer):
         return value
 
 
-class EndpointWithSecretSerializer(EndpointSerializer):
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
     secret = serializers.SerializerMethodField()
 
-    class Meta(EndpointSerializer.Meta):
-        fields = [*EndpointSerializer.Meta.fields, "secret"]
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
     def get_secret(self, obj) -> str:
         return self.context["secret"]
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = [
@@ -72,10 +72,10 @@ class AttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer):
     webhook_id = serializers.CharField(source="event_id", read_only=True)
     topic = serializers.CharField(source="event.topic", read_only=True)
-    attempts = AttemptSerializer(many=True, read_only=True)
+    attempts = WebhookAttemptSerializer(many=True, read_only=True)
 
     class Meta:
         model = WebhookDelivery
@@ -95,5 +95,5 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReplaySinceSerializer(serializers.Serializer):
+class WebhookReplaySinceSerializer(serializers.Serializer):
     after = serializers.IntegerField(min_value=0, help_text=_("Replay the events after this id."))

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.exceptions import call_service
 from portal.api.views import PortalNoDeleteViewSet
 from webhooks.api.serializers import (
-    DeliverySerializer,
-    EndpointSerializer,
-    EndpointWithSecretSerializer,
-    ReplaySinceSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointSerializer,
+    WebhookEndpointWithSecretSerializer,
+    WebhookReplaySinceSerializer,
 )
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.services import deliveries, endpoints
@@ -27,17 +28,17 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
     secret is in the answer to create and ``rotate-secret`` only."""
 
     queryset = WebhookEndpoint.objects.select_related("dealer")
-    serializer_class = EndpointSerializer
+    serializer_class = WebhookEndpointSerializer
     filterset_fields = ["is_active"]
     dealer_writable = True
 
     def _with_secret(self, endpoint, secret, code=status.HTTP_200_OK):
-        data = EndpointWithSecretSerializer(
+        data = WebhookEndpointWithSecretSerializer(
             endpoint, context={**self.get_serializer_context(), "secret": secret}
         ).data
         return Response(data, status=code)
 
-    @extend_schema(responses=EndpointWithSecretSerializer)
+    @extend_schema(responses=WebhookEndpointWithSecretSerializer)
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -70,9 +71,9 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
             topics=data.get("topics"),
             description=data.get("description"),
         )
-        return Response(EndpointSerializer(endpoint, context=self.get_serializer_context()).data)
+        return Response(WebhookEndpointSerializer(endpoint, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=None, responses=EndpointWithSecretSerializer)
+    @extend_schema(request=None, responses=WebhookEndpointWithSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         """A new secret (shown this once); the previous one keeps signing for 24 hours."""
@@ -87,7 +88,7 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
         endpoint = call_service(
             endpoints.endpoint_enable, actor=request, endpoint=self.get_object()
         )
-        return Response(EndpointSerializer(endpoint, context=self.get_serializer_context()).data)
+        return Response(WebhookEndpointSerializer(endpoint, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -95,14 +96,17 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
         endpoint = call_service(
             endpoints.endpoint_disable, actor=request, endpoint=self.get_object()
         )
-        return Response(EndpointSerializer(endpoint, context=self.get_serializer_context()).data)
+        return Response(WebhookEndpointSerializer(endpoint, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=ReplaySinceSerializer)
+    @extend_schema(
+        request=WebhookReplaySinceSerializer,
+        responses={202: inline_serializer("WebhookReplayQueued", {"queued": serializers.IntegerField()})},
+    )
     @action(detail=True, methods=["post"])
     def replay(self, request, pk=None):
         """Send again every event after ``after`` that this endpoint receives."""
         endpoint = self.get_object()
-        serializer = ReplaySinceSerializer(data=request.data)
+        serializer = WebhookReplaySinceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         count = call_service(
             deliveries.deliveries_replay_since,
@@ -119,7 +123,7 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
             .order_by("-pk")
         )
 
-    @extend_schema(responses=DeliverySerializer(many=True))
+    @extend_schema(responses=WebhookDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
         """The endpoint's deliveries, newest first, each with its attempts."""
@@ -128,9 +132,13 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
         if status_filter:
             queryset = queryset.filter(status=status_filter)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=DeliverySerializer)
+    @extend_schema(
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        parameters=[OpenApiParameter("delivery_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -142,6 +150,6 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
         delivery = get_object_or_404(self._deliveries(self.get_object()), pk=delivery_id)
         delivery = call_service(deliveries.delivery_replay, delivery=delivery)
         return Response(
-            DeliverySerializer(self._deliveries(delivery.endpoint).get(pk=delivery.pk)).data,
+            WebhookDeliverySerializer(self._deliveries(delivery.endpoint).get(pk=delivery.pk)).data,
             status=status.HTTP_202_ACCEPTED,
         )
