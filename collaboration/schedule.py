@@ -12,3 +12,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=9),
     },
 }
+
+#: job name → the task the admin re-runs a failed or stalled run with (portal.job_runs)
+RERUN_TASKS = {"action_item_reminders": "collaboration.tasks.action_item_reminders"}

@@ -10,18 +10,66 @@ dispatched.
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantQuerySet
 
 
+class OldestRunningTxid(Func):
+    """PostgreSQL: the oldest transaction still running (``xid8`` as a bigint). Every event
+    whose ``txid`` is below it was written by a transaction that has ended."""
+
+    template = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    output_field = models.BigIntegerField()
+
+
+class OwnTxid(Func):
+    """PostgreSQL: the current transaction's id, null when it has written nothing."""
+
+    template = "pg_current_xact_id_if_assigned()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
+class CurrentTxid(Func):
+    """PostgreSQL: the current transaction's id (assigned now if it had none)."""
+
+    template = "pg_current_xact_id()::text::bigint"
+    output_field = models.BigIntegerField()
+
+
 class EventQuerySet(TenantQuerySet):
     def after(self, event_id: int | None):
-        """The events after a cursor, oldest first (the §15 stream)."""
+        """The events after an id, by id (the outbox's own order; the partner-facing stream
+        is :meth:`stream`)."""
         qs = self.order_by("pk")
         return qs if event_id is None else qs.filter(pk__gt=event_id)
+
+    def settled(self):
+        """Events whose recording transaction is older than every transaction still running
+        (PostgreSQL). Later events may still commit, but none of them can sort before these
+        in :meth:`stream`. A transaction also sees the events it recorded itself. Other
+        databases serialise writers: every committed event counts."""
+        if connection.vendor != "postgresql":
+            return self
+        return self.filter(
+            Q(txid__isnull=True) | Q(txid__lt=OldestRunningTxid()) | Q(txid=OwnTxid())
+        )
+
+    def stream(self, after: "Event | None" = None):
+        """The §15 stream (``GET /api/v1/events/?after=<id>``): settled events in the order
+        of their transactions, then ids, after the event ``after``. Gap-free under
+        concurrent writers: an event that commits later belongs to a transaction that was
+        still running, so its ``txid`` is at least the oldest running one and it sorts after
+        every event served before (docs/events.md, "The stream")."""
+        qs = self.settled().order_by(F("txid").asc(nulls_first=True), "pk")
+        if after is None:
+            return qs
+        if after.txid is None:
+            return qs.filter(Q(txid__isnull=False) | Q(pk__gt=after.pk))
+        return qs.filter(Q(txid__gt=after.txid) | Q(txid=after.txid, pk__gt=after.pk))
 
     def pending(self, now=None):
         """Not yet handled by every subscriber and due for a (re)try by the sweep."""
@@ -54,6 +102,9 @@ class Event(models.Model):
     # dispatches with a failed subscriber
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True, default="")
+    # PostgreSQL: the recording transaction's id (pg_current_xact_id()), the stream's order
+    # and what makes it gap-free; null on other databases and for events recorded before.
+    txid = models.BigIntegerField(_("transaction"), null=True, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -68,6 +119,7 @@ class Event(models.Model):
                 name="event_pending_idx",
             ),
             models.Index(fields=["dealer", "id"], name="event_dealer_stream_idx"),
+            models.Index(fields=["txid", "id"], name="event_stream_idx"),
         ]
 
     def __str__(self):

@@ -32,16 +32,17 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.event_models import Event, EventHandled
+from portal.event_models import CurrentTxid, Event, EventHandled
 
 logger = logging.getLogger(__name__)
 
-#: The known topics (DOMAIN.md §15) and what their payload holds. An app recording a new
-#: topic adds it here (or calls :func:`topic_register` before recording it).
+#: The known topics (DOMAIN.md §15). Their payloads, with an example each, are in
+#: docs/events.md ("Topics"). An app recording a new topic adds it here (or calls
+#: :func:`topic_register` before recording it).
 TOPICS: dict[str, str] = {
     "dealer.approved": "A dealer application was approved and the dealer created.",
     "dealer.status_changed": "A dealer's status changed.",
@@ -176,6 +177,8 @@ def record_many(topic: str, items) -> list[Event]:
         )
     _check_topic(topic)
     now = timezone.now()
+    # the stream's order (Event.objects.stream): the transaction that records the events
+    txid = CurrentTxid() if connection.vendor == "postgresql" else None
     events = Event.objects.bulk_create(
         [
             Event(
@@ -184,10 +187,13 @@ def record_many(topic: str, items) -> list[Event]:
                 dealer_id=getattr(dealer, "pk", dealer),
                 occurred_at=now,
                 next_attempt_at=now + DISPATCH_GRACE,
+                txid=txid,
             )
             for payload, dealer in items
         ]
     )
+    for event in events:
+        event.txid = None  # the expression is not a value; re-read the row to see it
     transaction.on_commit(partial(_enqueue, [event.pk for event in events]))
     return events
 

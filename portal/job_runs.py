@@ -27,11 +27,13 @@ import datetime as dt
 import traceback
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.audit import current_actor
 from portal.clock import format_instant
+from portal.discovery import app_modules
 from portal.models import JobRun
 
 
@@ -129,7 +131,8 @@ def _finish(run: JobRun, status: str, handle: RunHandle) -> None:
 
 
 #: job name → Celery task re-running it with the run's ``params`` as keyword arguments.
-#: Apps register their jobs in ``AppConfig.ready()`` with :func:`register_rerun_task`.
+#: Apps declare theirs as ``RERUN_TASKS`` in their ``schedule.py`` (beside their beat
+#: entries; found through settings.PROJECT_APPS), or call :func:`register_rerun_task`.
 RERUN_TASKS: dict[str, str] = {}
 
 
@@ -138,13 +141,24 @@ def register_rerun_task(job_name: str, task_name: str) -> None:
     RERUN_TASKS[job_name] = task_name
 
 
+def rerun_task_for(job_name: str) -> str | None:
+    """The Celery task that re-runs ``job_name``: registered, or declared by an app."""
+    if job_name in RERUN_TASKS:
+        return RERUN_TASKS[job_name]
+    for module in app_modules(settings.PROJECT_APPS, "schedule"):
+        declared = getattr(module, "RERUN_TASKS", {})
+        if job_name in declared:
+            return declared[job_name]
+    return None
+
+
 def job_rerun(*, run: JobRun, now: dt.datetime | None = None) -> bool:
     """Queue a failed or stalled run again (after commit) with the same parameters; a
     stalled run is marked failed first. Safe because every job's service is idempotent.
     Returns False for runs that cannot be re-run here."""
     from celery import current_app
 
-    task_name = RERUN_TASKS.get(run.job)
+    task_name = rerun_task_for(run.job)
     if task_name is None or run.dry_run:
         return False
     with transaction.atomic():

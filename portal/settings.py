@@ -61,6 +61,7 @@ MANUFACTURER_TIME_ZONE = env.str("MANUFACTURER_TIME_ZONE", default="Asia/Shangha
 PROJECT_APPS = [
     "portal",
     "dealers",
+    "webhooks",
     "commissions",
     "inventory",
     "conflicts",
@@ -283,6 +284,15 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],
 }
+
+# --- Webhooks (DOMAIN.md §15) -------------------------------------------------------
+# Endpoints must use https in production. Private, loopback and link-local receivers (an
+# SSRF risk) are refused in production whatever the variable says; development and tests
+# allow them (a receiver on 127.0.0.1).
+WEBHOOK_REQUIRE_HTTPS = PRODUCTION or env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = not PRODUCTION and env.bool(
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=True
+)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

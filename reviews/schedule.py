@@ -13,3 +13,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
+
+#: job name → the task the admin re-runs a failed or stalled run with (portal.job_runs)
+RERUN_TASKS = {"quarterly_reviews": "reviews.tasks.quarterly_reviews"}

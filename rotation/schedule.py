@@ -6,3 +6,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=40),  # nightly, manufacturer's time
     },
 }
+
+#: job name → the task the admin re-runs a failed or stalled run with (portal.job_runs)
+RERUN_TASKS = {"suggest_stock_transfers": "rotation.tasks.suggest_stock_transfers"}

@@ -20,6 +20,7 @@ from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import _require_finance
+from portal import events
 from portal.access import actor_from
 from portal.clock import manufacturer_zone
 from portal.errors import StaleFigures
@@ -286,6 +287,20 @@ def statement_refresh(*, statement: CommissionStatement, now=None) -> Commission
     if not locked.is_locked:
         _refresh_one(locked, now or timezone.now())
     return locked
+def _statement_payload(statement: CommissionStatement) -> dict:
+    """The payload of ``statement.approved`` and ``statement.paid`` (docs/events.md)."""
+    return {
+        "statement": statement.pk,
+        "dealer": statement.dealer.code,
+        "period": str(Month.of(statement.period)),
+        "status": statement.status,
+        "currency": statement.currency,
+        "net_sales": statement.net_sales,
+        "total": statement.total,
+        "approved_at": statement.approved_at,
+        "paid_at": statement.paid_at,
+        "payment_reference": statement.payment_reference,
+    }
 
 
 @transaction.atomic
@@ -322,6 +337,7 @@ def statement_approve(
     locked.approved_at = now
     locked.approved_by = actor_from(actor).label
     locked.save(update_fields=["status", "approved_at", "approved_by"])
+    events.record("statement.approved", _statement_payload(locked), dealer=locked.dealer_id)
     _notify_dealer(locked, gettext_noop("Your commission statement for %(period)s is approved"))
     return locked
 
@@ -357,6 +373,7 @@ def statement_mark_paid(
     locked.paid_by = actor_from(actor).label
     locked.payment_reference = reference[:100]
     locked.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
+    events.record("statement.paid", _statement_payload(locked), dealer=locked.dealer_id)
     _notify_dealer(locked, gettext_noop("Your commission for %(period)s is paid"))
     return locked
 

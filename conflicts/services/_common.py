@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from conflicts.models import Ticket, TicketEvent
 from dealers.selectors import dealer_can_write
+from portal import events
 from portal.access import Actor
 from portal.clock import format_instant
 from portal.models import User
@@ -66,6 +67,26 @@ def _event(ticket, kind, *, at, actor: Actor | None, public=True, **data) -> Tic
         public=public,
         data={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()},
     )
+
+
+def _record(topic: str, ticket: Ticket, **data) -> None:
+    """Record a ticket's ``ticket.*`` event (DOMAIN.md §15) in the caller's transaction,
+    once per party: the raising dealer and, for a channel ticket, the counter-party, so
+    that each sees it in its own stream. Internal details (groups, assignees, notes) stay
+    out of the payload."""
+    payload = {
+        "ticket": ticket.pk,
+        "dealer": ticket.dealer.code,
+        "counterparty": ticket.counterparty.code if ticket.counterparty_id else None,
+        "category": ticket.category,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        **data,
+    }
+    parties = [ticket.dealer_id]
+    if ticket.counterparty_id:
+        parties.append(ticket.counterparty_id)
+    events.record_many(topic, [(payload, dealer_id) for dealer_id in parties])
 
 
 def _dealer_users(dealer):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from conflicts.models import Escalation, Ticket, TicketEvent
-from conflicts.services._common import _event, _group_users, _notify, ticket_url
+from conflicts.services._common import _event, _group_users, _notify, _record, ticket_url
 from conflicts.services.sla import _pending_steps, _sla_context, ticket_recompute_sla
 from dealers.selectors import region_channel_managers
 from portal.messages import Message
@@ -65,6 +65,13 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
                 group=step["group"],
                 trigger=step["trigger"],
                 unassigned=previous.get_username() if previous and not ticket.assignee else None,
+            )
+            _record(
+                "ticket.escalated",
+                ticket,
+                level=step["level"],
+                escalated_at=now,
+                resolution_due=ticket.resolution_due,
             )
             outcome.escalated.append((ticket.pk, step["level"]))
             level, group = step["level"], step["group"]

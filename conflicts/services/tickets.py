@@ -31,6 +31,7 @@ from conflicts.services._common import (
     _group_users,
     _notify,
     _now_or_at,
+    _record,
     ticket_url,
 )
 from conflicts.services.sla import (
@@ -138,6 +139,13 @@ def ticket_open(
     )
     ticket_recompute_sla(ticket)
     ticket.save()
+    _record(
+        "ticket.opened",
+        ticket,
+        title=ticket.title,
+        opened_at=ticket.opened_at,
+        resolution_due=ticket.resolution_due,
+    )
     if ticket.priority == Priority.EMERGENCY:
         _notify(
             [*_group_users(ticket.group), *region_channel_managers(ticket.region)],
@@ -304,6 +312,13 @@ def _set_status(ticket: Ticket, new: str, *, at: datetime, actor: Actor, note: s
             ticket.resolution_due is not None and at <= ticket.resolution_due
         )
         _open_pause(ticket, PauseInterval.Reason.RESOLVED, at)
+        ticket.status = new
+        _record(
+            "ticket.resolved",
+            ticket,
+            resolved_at=at,
+            resolved_within_target=ticket.resolved_within_target,
+        )
     elif new == S.WAITING_ON_DEALER:
         _open_pause(ticket, PauseInterval.Reason.WAITING, at)
     elif new == S.CLOSED:

@@ -29,6 +29,7 @@ from dealers.models import (
     Tier,
 )
 from dealers.services._common import _today, _user_invite
+from portal import events
 from portal.messages import Message
 from portal.models import User
 from portal.notifications import notification_send
@@ -317,6 +318,17 @@ def application_approve(
     application.decided_by = by
     application.decided_at = timezone.now()
     application.save()
+    events.record(
+        "dealer.approved",
+        {
+            "dealer": dealer.code,
+            "name": dealer.name,
+            "application": application.number,
+            "region": regions[0].code,
+            "tier": entry.code,
+        },
+        dealer=dealer,
+    )
     return dealer
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from dealers.models import Agreement, Dealer
 from dealers.services._common import _locked_dealer, _notify_owners, _today
 from dealers.services.territories import territory_end
+from portal import events
 from portal.messages import Message
 
 
@@ -27,11 +28,25 @@ def _invalid_transition(dealer: Dealer, target: str) -> ValidationError:
 
 
 def _set_status(dealer: Dealer, status: str, **fields) -> Dealer:
+    """Change the status and record ``dealer.status_changed`` with it (DOMAIN.md §15)."""
+    old = dealer.status
     dealer.status = status
     dealer.status_changed_at = timezone.now()
     for key, value in fields.items():
         setattr(dealer, key, value)
     dealer.save(update_fields=["status", "status_changed_at", *fields])
+    events.record(
+        "dealer.status_changed",
+        {
+            "dealer": dealer.code,
+            "old_status": old,
+            "status": status,
+            "changed_at": dealer.status_changed_at,
+            "notice_ends_on": dealer.notice_ends_on,
+            "transition_ends_on": dealer.transition_ends_on,
+        },
+        dealer=dealer,
+    )
     return dealer
 
 

@@ -14,6 +14,7 @@ from dealers.selectors import region_channel_managers
 from inventory import calculations
 from inventory.models import ReorderRule, StockAlert, Warehouse
 from inventory.selectors import stock_by_region_product
+from portal import events
 from portal.job_runs import job_run
 from portal.messages import Message
 from portal.notifications import notification_send
@@ -27,10 +28,28 @@ class AlertChanges:
 
 def _open_alert(**fields) -> StockAlert | None:
     """Open an alert unless one is open already (the partial unique constraint decides,
-    so concurrent evaluations open it once)."""
+    so concurrent evaluations open it once), and record ``stock.alert_opened`` with it: a
+    warehouse's stale-data flag is its dealer's, a region's low or over stock the
+    manufacturer's (no dealer)."""
     try:
         with transaction.atomic():
-            return StockAlert.objects.create(**fields)
+            alert = StockAlert.objects.create(**fields)
+            warehouse = alert.warehouse
+            events.record(
+                "stock.alert_opened",
+                {
+                    "alert": alert.pk,
+                    "kind": alert.kind,
+                    "region": alert.region.code,
+                    "sku": alert.product.sku if alert.product else None,
+                    "warehouse": warehouse.code if warehouse else None,
+                    "quantity": alert.quantity,
+                    "days_of_cover": alert.days_of_cover,
+                    "opened_at": alert.opened_at,
+                },
+                dealer=warehouse.dealer_id if warehouse else None,
+            )
+            return alert
     except IntegrityError:
         return None
 

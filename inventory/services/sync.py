@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from inventory import bulk, calculations
 from inventory.models import StockLevel, StockMovement, Warehouse
 from inventory.services.validation import StockBatchInvalid, _error, _validate
+from portal import events
 from portal.access import Actor, actor_from
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,28 @@ def _after_commit(*, product_ids: set[int], warehouse_ids: set[int]) -> None:
     transaction.on_commit(enqueue)
 
 
+def _record_levels_changed(parsed, result: BatchResult, *, kind: str) -> None:
+    """``stock.levels_changed``: one event per sync request and dealer whose levels it
+    applied (the warehouses' dealer; the manufacturer's own warehouses: no dealer)."""
+    by_index = {item.index: item for item in parsed}
+    per_dealer: dict[int | None, list[dict]] = {}
+    for outcome in result.items:
+        if outcome.outcome != calculations.APPLIED:
+            continue
+        warehouse = by_index[outcome.index].warehouse
+        per_dealer.setdefault(warehouse.dealer_id, []).append(
+            {"warehouse": outcome.warehouse, "sku": outcome.sku, "quantity": outcome.quantity}
+        )
+    if per_dealer:
+        events.record_many(
+            "stock.levels_changed",
+            [
+                ({"request_id": result.request_id, "kind": kind, "levels": levels}, dealer_id)
+                for dealer_id, levels in per_dealer.items()
+            ],
+        )
+
+
 @transaction.atomic
 def stock_levels_apply_sets(
     *, actor, items, source: str | None = None, request_id: str | None = None, now=None
@@ -148,6 +171,7 @@ def stock_levels_apply_sets(
     Warehouse.objects.filter(pk__in=warehouse_ids).update(last_synced_at=now)
     if changes:
         _after_commit(product_ids={item.product.pk for item in parsed}, warehouse_ids=warehouse_ids)
+    _record_levels_changed(parsed, result, kind="set")
     return result
 
 
@@ -224,6 +248,7 @@ def stock_levels_apply_adjustments(
     Warehouse.objects.filter(pk__in=warehouse_ids).update(last_synced_at=now)
     if changes:
         _after_commit(product_ids={item.product.pk for item in parsed}, warehouse_ids=warehouse_ids)
+    _record_levels_changed(parsed, result, kind="adjust")
     return result
 
 

@@ -1,9 +1,10 @@
-from portal.api import notifications
+from portal.api import events, notifications
 
 
 def register(router):
-    """Site-wide resources of the kernel: the caller's notifications."""
+    """Site-wide resources of the kernel: the caller's notifications and event stream."""
     router.register("notifications", notifications.NotificationViewSet, basename="notification")
+    router.register("events", events.EventViewSet, basename="event")
 
 
 urlpatterns = []

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from portal import events
 from portal.access import actor_from
 from portal.messages import Message
 from portal.models import User
@@ -78,6 +79,17 @@ def review_finalise(*, actor, review: QuarterlyReview) -> QuarterlyReview:
     review.finalised_by = user if user is not None and user.is_authenticated else None
     review.overall_score = calc.review_score(review, ReviewWeights.current())
     review.save()
+    events.record(
+        "review.finalised",
+        {
+            "review": review.pk,
+            "dealer": review.dealer.code,
+            "quarter": review.quarter,
+            "overall_score": review.overall_score,
+            "finalised_at": review.finalised_at,
+        },
+        dealer=review.dealer_id,
+    )
 
     url = reverse("reviews:review-detail", args=[review.pk])
     for recipient in User.objects.filter(membership__dealer=review.dealer, is_active=True):

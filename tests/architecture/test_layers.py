@@ -13,11 +13,9 @@ APPS = list(settings.PROJECT_APPS)
 #: The only places where one app imports another inside a function, each with its reason.
 #: (module, imported module) → why. At most five.
 FUNCTION_LEVEL_IMPORTS = {
-    ("collaboration/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
-    ("reviews/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
-    ("rotation/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
     ("conflicts/apps.py", "portal"): "AppConfig.ready(): subscribes to the outbox's events",
     ("commissions/apps.py", "dealers.selectors"): "AppConfig.ready(): gives tiers their sales",
+    ("webhooks/apps.py", "portal"): "AppConfig.ready(): subscribes to every topic of the outbox",
 }
 MAX_LINES = 500
 
