@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
-from commissions.services.plans import _require_finance
+from commissions.services.plans import require_finance
 from portal.access import actor_from
 from portal.clock import manufacturer_zone
 from portal.models import User
@@ -260,7 +260,7 @@ def statement_approve(
     the lock first, so that every line reported before the approval is in them and every
     line after it is ``late`` next month; ``expected_total`` (what the approver saw)
     refuses the approval if the refresh changed the total."""
-    _require_finance(actor)
+    require_finance(actor)
     now = now or timezone.now()
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.DRAFT:
@@ -291,7 +291,7 @@ def statement_mark_paid(
     *, statement: CommissionStatement, actor, reference: str = "", now=None
 ) -> CommissionStatement:
     """Record the payment of an approved statement (finance)."""
-    _require_finance(actor)
+    require_finance(actor)
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.APPROVED:
         raise ValidationError(
@@ -311,7 +311,7 @@ def statement_adjustment_add(
     *, statement: CommissionStatement, actor, amount: Decimal, reason: str
 ) -> StatementComponent:
     """A manual adjustment line on a draft (finance), with its reason."""
-    _require_finance(actor)
+    require_finance(actor)
     locked = _lock(statement)
     if locked.is_locked:
         raise ValidationError(
