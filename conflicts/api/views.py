@@ -12,6 +12,7 @@ from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
 from conflicts.models import Ticket, TicketAttachment
 from portal.api.exceptions import call_service
+from portal.api.filters import reject_unknown_query_params
 from portal.api.views import PortalNoDeleteViewSet
 
 
@@ -95,6 +96,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
     def comments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "GET":
+            reject_unknown_query_params(request, [])
             rows = selectors.ticket_comments_visible_to(request, ticket).order_by(
                 "created_at", "pk"
             )
@@ -128,6 +130,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
         """List or upload files (PDF, JPEG or PNG by content, at most 10 MB)."""
         ticket = self.get_object()
         if request.method == "GET":
+            reject_unknown_query_params(request, [])
             rows = TicketAttachment.objects.visible_to(request).filter(ticket=ticket)
             return Response(s.AttachmentSerializer(rows.order_by("pk"), many=True).data)
         upload = request.FILES.get("file")

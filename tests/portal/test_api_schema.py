@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from urllib.parse import urljoin
 
@@ -163,24 +162,19 @@ def _run_operation(operation, *, base_url, session, strategy) -> list[str]:
     return failures
 
 
-def _check_with_key(schema, *, base_url, secret) -> dict[str, list[str]]:
+def _failures_with_key(schema, *, base_url: str, secret: str) -> dict[str, list[str]]:
     session = requests.Session()
     session.headers["Authorization"] = f"Api-Key {secret}"
     report: dict[str, list[str]] = {}
-    import os
-    only = os.environ.get("H3_ONLY")
     for result in schema.get_all_operations():
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
         if label in EXCLUDED_OPERATIONS:
             continue
-        if only and not re.search(only, label):
-            continue
-        names = [p.name for p in operation.path_parameters]
         real = {
-            name: values
-            for name in names
-            if (values := _real_path_values(session, base_url, operation.full_path, name))
+            p.name: values
+            for p in operation.path_parameters
+            if (values := _real_path_values(session, base_url, operation.full_path, p.name))
         }
         strategy = _with_real_parameter(operation, real)
         failures = _run_operation(operation, base_url=base_url, session=session, strategy=strategy)
@@ -189,21 +183,20 @@ def _check_with_key(schema, *, base_url, secret) -> dict[str, list[str]]:
     return report
 
 
+@pytest.mark.schemathesis
+@pytest.mark.timeout(1200)  # about two minutes on an idle machine; a shared one is slower
 def test_schema_tells_the_truth(live_server):
-    t0 = time.monotonic()
     call_command("seed_demo", stdout=io.StringIO())
-    print("seed", time.monotonic() - t0)
     keys = _issue_keys()
-    base_url = live_server.url
-    schema = schemathesis.openapi.from_url(f"{base_url}/api/schema/?format=json")
-    import os
-    summary = []
-    for kind in os.environ.get("H3_KINDS", "dealer,manufacturer").split(","):
-        report = _check_with_key(schema, base_url=base_url, secret=keys[kind])
-        print(kind, time.monotonic() - t0)
-        summary += [
-            f"== {kind} key: {label} ({len(fails)})\n" + "\n--\n".join(dict.fromkeys(fails))
-            for label, fails in report.items()
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/schema/?format=json", timeout=120
+    )
+    report = []
+    # The dealer's run first: the manufacturer's may suspend or terminate that dealer.
+    for kind in ("dealer", "manufacturer"):
+        failures = _failures_with_key(schema, base_url=live_server.url, secret=keys[kind])
+        report += [
+            f"== {kind} key, {label}:\n" + "\n--\n".join(dict.fromkeys(fails))
+            for label, fails in failures.items()
         ]
-    open("/tmp/h3-report.txt", "w").write("\n\n".join(summary))
-    assert not summary, f"{len(summary)} operations failed:\n" + "\n\n".join(summary)
+    assert not report, f"{len(report)} operations failed:\n\n" + "\n\n".join(report)
