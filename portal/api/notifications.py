@@ -57,7 +57,9 @@ class NotificationViewSet(ReadOnlyModelViewSet):
 
     @extend_schema(
         request=None,
-        responses=inline_serializer("NotificationsMarkedRead", {"marked_read": serializers.IntegerField()}),
+        responses=inline_serializer(
+            "NotificationsMarkedRead", {"marked_read": serializers.IntegerField()}
+        ),
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):

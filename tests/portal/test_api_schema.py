@@ -110,18 +110,18 @@ def _issue_keys() -> dict[str, str]:
     }
 
 
-def _real_path_values(session, base_url, path: str, name: str) -> list[str]:
-    """The values of ``name`` for objects the caller can list at ``path``'s collection."""
+def _real_path_values(session, base_url, path: str, name: str, seen: dict) -> list[str]:
+    """The values of ``name`` for objects the caller can list at ``path``'s collection
+    (each collection fetched once: ``seen``)."""
     collection = path.split("{" + name + "}")[0]
     if "{" in collection:
         return []
-    response = session.get(urljoin(base_url, collection), timeout=30)
-    if response.status_code != 200:
-        return []
-    body = response.json()
-    rows = body.get("results", []) if isinstance(body, dict) else body
-    values = [str(row[name]) for row in rows if isinstance(row, dict) and row.get(name)]
-    return values[:20]
+    if collection not in seen:
+        response = session.get(urljoin(base_url, collection), timeout=60)
+        body = response.json() if response.status_code == 200 else {}
+        seen[collection] = body.get("results", []) if isinstance(body, dict) else body
+    rows = seen[collection]
+    return [str(row[name]) for row in rows if isinstance(row, dict) and row.get(name)][:20]
 
 
 def _with_real_parameter(operation, values_by_name):
@@ -166,6 +166,7 @@ def _failures_with_key(schema, *, base_url: str, secret: str) -> dict[str, list[
     session = requests.Session()
     session.headers["Authorization"] = f"Api-Key {secret}"
     report: dict[str, list[str]] = {}
+    seen: dict[str, list] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
@@ -174,7 +175,7 @@ def _failures_with_key(schema, *, base_url: str, secret: str) -> dict[str, list[
         real = {
             p.name: values
             for p in operation.path_parameters
-            if (values := _real_path_values(session, base_url, operation.full_path, p.name))
+            if (values := _real_path_values(session, base_url, operation.full_path, p.name, seen))
         }
         strategy = _with_real_parameter(operation, real)
         failures = _run_operation(operation, base_url=base_url, session=session, strategy=strategy)
