@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from collaboration.models import ActionItem, Announcement, AnnouncementReceipt, Meeting
 from dealers.models import Dealer
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import Actor, actor_from
 from portal.clock import manufacturer_date
 from portal.messages import Message
@@ -34,7 +34,7 @@ def ensure_can_edit_dealer_data(*, actor: Actor, dealer) -> None:
     if actor.dealer_id is None or actor.dealer_id != dealer.pk:
         raise PermissionDenied(_("You may not change this dealer's records."))
     if not dealer_can_write(dealer):
-        raise PermissionDenied(_("Your dealer account is read-only in its current state."))
+        raise PermissionDenied(dealer_read_only_message(dealer))
 
 
 def _user_of(actor) -> User | None:

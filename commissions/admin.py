@@ -204,6 +204,10 @@ class CommissionStatementAdmin(SimpleHistoryAdmin):
         ]
 
     def adjust_view(self, request, pk):
+        # Who may adjust is checked before anything of the statement is read or shown.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        services.require_finance(request.user)
         statement = get_object_or_404(CommissionStatement, pk=pk)
         form = AdjustmentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from commissions import selectors, services
 from commissions.filters import CommissionStatementFilterSet
 from commissions.forms import SalesUploadForm, StatementDecisionForm, read_upload
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from
 from portal.clock import manufacturer_tz
 from portal.periods import Month
@@ -206,9 +206,9 @@ def sales_upload(request):
         raise Http404
     dealer = actor.dealer
     can_write = dealer_can_write(dealer)
-    context = {"can_write": can_write, "form": SalesUploadForm()}
+    context = {"can_write": can_write, "dealer": dealer, "form": SalesUploadForm()}
     if request.method == "POST" and not can_write:
-        messages.error(request, _("Your dealer account is read-only in its current state."))
+        messages.error(request, dealer_read_only_message(dealer))
         return redirect("commissions:sales-upload")
     if request.method == "POST" and "confirm" in request.POST:
         pending = request.session.get(UPLOAD_SESSION_KEY)

@@ -18,6 +18,7 @@ from conflicts.models import (
     Ticket,
     TicketComment,
 )
+from dealers.models import Dealer, Territory
 
 # --- calendars and policies -------------------------------------------------------------
 
@@ -238,4 +239,41 @@ def ticket_detail_queryset(who, *, now: datetime | None = None):
     joins and SLA state, plus the pause ledger in order (used by the SLA explanation)."""
     return ticket_list_visible_to(who, now=now).prefetch_related(
         Prefetch("pauses", queryset=PauseInterval.objects.order_by("started_at"))
+    )
+
+
+# --- counter-parties -----------------------------------------------------------------------
+
+
+def ticket_counterparty_choices(dealer):
+    """The dealers that ``dealer`` may name as a channel ticket's counter-party: those of its
+    region (a home region or current territory that overlaps one of its own: equal, or one
+    inside the other, as DOMAIN.md §2 counts overlaps) and those it already has a ticket
+    with. Naming any other code reveals nothing about it (``ticket_counterparty_resolve``)."""
+    today = timezone.localdate()
+    codes = {dealer.region.code} | set(
+        Territory.objects.filter(dealer=dealer)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("region__code", flat=True)
+    )
+    current = Q(territories__ends_on__isnull=True) | Q(territories__ends_on__gte=today)
+    region = Q()
+    for code in codes:
+        parts = code.split("-")
+        around = ["-".join(parts[: i + 1]) for i in range(len(parts))]  # it and its ancestors
+        region |= Q(region__code__in=around) | Q(region__code__startswith=code + "-")
+        region |= current & (
+            Q(territories__region__code__in=around)
+            | Q(territories__region__code__startswith=code + "-")
+        )
+    in_conflict = Q(
+        pk__in=Ticket.objects.filter(dealer=dealer, counterparty__isnull=False).values(
+            "counterparty_id"
+        )
+    ) | Q(pk__in=Ticket.objects.filter(counterparty=dealer).values("dealer_id"))
+    return (
+        Dealer.objects.filter(region | in_conflict)
+        .exclude(pk=dealer.pk)
+        .exclude(status=Dealer.Status.TERMINATED)
+        .distinct()
     )

@@ -15,8 +15,7 @@ from conflicts import selectors, services
 from conflicts.filters import TicketFilter
 from conflicts.forms import CommentForm, DisputeForm, TicketOpenForm
 from conflicts.models import Ticket, TicketAttachment
-from dealers.models import Dealer
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from
 
 PAGE_SIZE = 50
@@ -68,35 +67,32 @@ def ticket_open(request):
     if not actor.is_dealer:
         raise Http404
     if not _can_write(actor):
-        messages.error(request, _("Your dealer account is read-only in its current state."))
+        messages.error(request, dealer_read_only_message(actor.dealer))
         return redirect("conflicts:list")
     form = TicketOpenForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        counterparty = None
-        if data["counterparty"]:
-            counterparty = Dealer.objects.filter(code=data["counterparty"].strip().upper()).first()
-            if counterparty is None:
-                form.add_error("counterparty", _("No dealer has this code."))
-        if form.is_valid():
-            try:
-                with transaction.atomic():  # the ticket and its file, or nothing
-                    ticket = services.ticket_open(
-                        actor=request,
-                        dealer=actor.dealer,
-                        category=data["category"],
-                        priority=data["priority"],
-                        title=data["title"],
-                        description=data["description"],
-                        counterparty=counterparty,
-                    )
-                    if data.get("file"):
-                        services.ticket_attach(actor=request, ticket=ticket, upload=data["file"])
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, _("Ticket #%(id)s opened.") % {"id": ticket.pk})
-                return redirect("conflicts:detail", pk=ticket.pk)
+        try:
+            with transaction.atomic():  # the ticket and its file, or nothing
+                counterparty = services.ticket_counterparty_resolve(
+                    actor=request, dealer=actor.dealer, code=data["counterparty"]
+                )
+                ticket = services.ticket_open(
+                    actor=request,
+                    dealer=actor.dealer,
+                    category=data["category"],
+                    priority=data["priority"],
+                    title=data["title"],
+                    description=data["description"],
+                    counterparty=counterparty,
+                )
+                if data.get("file"):
+                    services.ticket_attach(actor=request, ticket=ticket, upload=data["file"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Ticket #%(id)s opened.") % {"id": ticket.pk})
+            return redirect("conflicts:detail", pk=ticket.pk)
     return render(request, "conflicts/ticket_form.html", {"form": form})
 
 
@@ -210,7 +206,7 @@ def dispute(request):
     )
     if request.method == "POST":
         if not _can_write(actor):
-            messages.error(request, _("Your dealer account is read-only in its current state."))
+            messages.error(request, dealer_read_only_message(actor.dealer))
         elif form.is_valid():
             try:
                 ticket = services.ticket_open_dispute(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Max, Q
+from django.utils.translation import gettext
 
 from dealers import calculations
 from dealers.models import (
@@ -28,6 +29,14 @@ def dealer_can_write(dealer: Dealer | None) -> bool:
     """Whether a dealer's users and keys may change data (DOMAIN.md §3.3): see
     :meth:`Dealer.can_write`; no dealer may not."""
     return dealer is not None and dealer.can_write()
+
+
+def dealer_read_only_message(dealer: Dealer | None) -> str:
+    """Why ``dealer`` may not write, translated: its state and since when
+    (:meth:`Dealer.read_only_message`)."""
+    if dealer is None:
+        return gettext("Your dealer account is read-only in its current state.")
+    return dealer.read_only_message()
 
 
 def dealer_list_visible_to(who):
@@ -240,6 +249,7 @@ def certification_list_visible_to(who):
 __all__ = [
     "certified_user_count",
     "dealer_can_write",
+    "dealer_read_only_message",
     "exclusive_territories_covering",
     "models",
     "region_channel_managers",

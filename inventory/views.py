@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dealers.models import ProductLine, Region
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from inventory import selectors, services
 from inventory.filters import StockLevelFilterSet
 from inventory.forms import StockUploadForm
@@ -32,7 +32,7 @@ def _writer(request):
     actor = _reader(request)
     if actor.is_dealer:
         if not dealer_can_write(actor.dealer):
-            raise PermissionDenied(_("Your dealer account is read-only in its current state."))
+            raise PermissionDenied(dealer_read_only_message(actor.dealer))
     elif not request.user.has_perm("inventory.change_stocklevel"):
         raise PermissionDenied
     return actor

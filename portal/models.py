@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from portal import messages
 from portal.audit import audited_history
@@ -46,6 +46,17 @@ class User(AbstractUser):
         return membership.dealer if membership else None
 
 
+class ApiKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        """Neither revoked nor expired (the library's own query leaves expired keys in, and
+        checks expiry only in ``is_valid(key)``, which authentication does not call)."""
+        return (
+            super()
+            .get_usable_keys()
+            .filter(models.Q(expiry_date__isnull=True) | models.Q(expiry_date__gt=timezone.now()))
+        )
+
+
 class ApiKey(AbstractAPIKey):
     """A key for a partner system: bound to one dealer, or to the manufacturer."""
 
@@ -66,6 +77,7 @@ class ApiKey(AbstractAPIKey):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
+    objects = ApiKeyManager()
     history = audited_history()
 
     class Meta(AbstractAPIKey.Meta):

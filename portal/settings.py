@@ -253,12 +253,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.PortalPermission"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.PortalFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.ApiKeyRateThrottle",
+        "portal.api.throttling.SessionRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_KEY_RATE", default="600/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # documents each operation's error statuses too (portal/api/schema.py)
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
@@ -266,8 +270,21 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API calls of browser sessions, per person; the password-reset form (it sends e-mail), per
+# client address and per e-mail address (portal/api/throttling.py)
+API_SESSION_RATE = env.str("API_SESSION_RATE", default="600/min")
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/hour")
 API_KEY_CUSTOM_HEADER = None  # keys arrive in `Authorization: Api-Key <key>`
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
+_API_ERROR_STATUSES = ["400", "401", "403", "404", "405", "406", "415", "429"]
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
+    # documented on every operation that can answer them; 409 and 422 only where declared
+    # (portal.api.schema.error_responses); a 500 is a bug, never part of the contract
+    "ALLOWED_ERROR_STATUS_CODES": _API_ERROR_STATUSES,
+    "ERROR_SCHEMAS": {
+        status: "portal.api.schema.ErrorResponseSerializer" for status in _API_ERROR_STATUSES
+    },
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Channel Portal API",
     "DESCRIPTION": "REST API for dealers' and the manufacturer's systems. "

@@ -1,14 +1,20 @@
-"""Kernel pages: the health check, the language switcher."""
+"""Kernel pages: the health check, the language switcher, the throttled password-reset form,
+and the API's 404 for URLs that match no route."""
 
+import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.api.throttling import PasswordResetThrottle
 from portal.celery import app
 from portal.services import user_set_language
 
@@ -49,3 +55,45 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         user_set_language(user=request.user, language=language)
     return response
+
+
+def page_not_found(request, exception=None):
+    """``handler404``: under ``/api/`` a URL that matches no route (``/api/v1/dealers/a/b/``)
+    answers in the API's one error shape, like every other API 404; elsewhere Django's
+    page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "type": "client_error",
+                "errors": [{"code": "not_found", "detail": _("Not found."), "attr": None}],
+            },
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's form, which sends e-mail: at most ``PASSWORD_RESET_RATE`` requests per client
+    address and per e-mail address (so neither one client nor many can flood an inbox);
+    over it, 429 and the form with the reason, and no e-mail."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        throttles = [
+            PasswordResetThrottle(),
+            PasswordResetThrottle(f"email:{hashlib.sha256(email.encode()).hexdigest()}"),
+        ]
+        # Every throttle counts the request (no short-circuit), so that neither is bypassed.
+        allowed = [throttle.allow_request(self.request, self) for throttle in throttles]
+        if not all(allowed):
+            wait = max(throttle.wait() or 0 for throttle in throttles)
+            form.add_error(
+                None,
+                _("Too many password-reset requests. Try again in %(minutes)d minutes.")
+                % {"minutes": max(1, round(wait / 60))},
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(max(1, round(wait)))
+            return response
+        return super().form_valid(form)

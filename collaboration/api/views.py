@@ -31,7 +31,9 @@ class MeetingSerializer(ValidatedModelSerializer):
     dealer = ScopedSlugRelatedField(
         slug_field="code", queryset=Dealer.objects.all(), default=CurrentDealerDefault()
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Meeting
@@ -217,7 +219,12 @@ class AnnouncementSerializer(ValidatedModelSerializer):
     tiers = serializers.SlugRelatedField(
         slug_field="code", queryset=Tier.objects.all(), many=True, required=False
     )
-    is_read = serializers.BooleanField(read_only=True, default=None)
+    is_read = serializers.SerializerMethodField(
+        help_text="Whether the signed-in person read it; null for API keys."
+    )
+    read_count = serializers.SerializerMethodField(
+        help_text="How many have read it; the manufacturer only (null for dealers)."
+    )
 
     class Meta:
         model = Announcement
@@ -237,8 +244,15 @@ class AnnouncementSerializer(ValidatedModelSerializer):
             "published_at",
             "created_at",
             "is_read",
+            "read_count",
         ]
         read_only_fields = ["published_at", "created_at"]
+
+    def get_is_read(self, instance) -> bool | None:
+        return getattr(instance, "is_read", None)
+
+    def get_read_count(self, instance) -> int | None:
+        return getattr(instance, "receipt_count", None)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -246,8 +260,6 @@ class AnnouncementSerializer(ValidatedModelSerializer):
             # A dealer does not learn whom else an announcement addresses.
             for key in ("dealers", "regions", "tiers"):
                 data.pop(key, None)
-        else:
-            data["read_count"] = getattr(instance, "receipt_count", None)
         return data
 
 

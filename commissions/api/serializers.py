@@ -110,7 +110,9 @@ class CommissionPlanSerializer(ValidatedModelSerializer):
 
 class StatementComponentSerializer(serializers.ModelSerializer):
     amount = MoneyField(read_only=True)
-    sale_line = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
+    sale_line = serializers.SlugRelatedField(
+        slug_field="external_id", read_only=True, allow_null=True
+    )
     dispute_url = serializers.CharField(read_only=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from commissions.filters import (
 )
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from portal.api.exceptions import call_service, stale_figures_response
+from portal.api.schema import error_responses
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 
@@ -46,7 +47,11 @@ class SaleLineViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.SaleBatchSchemaSerializer,
-        responses={200: s.SaleBatchResultSerializer, 201: s.SaleBatchResultSerializer},
+        responses={
+            200: s.SaleBatchResultSerializer,
+            201: s.SaleBatchResultSerializer,
+            **error_responses(422),
+        },
     )
     def create(self, request, *args, **kwargs):
         batch = s.SaleBatchSerializer(data=request.data)
@@ -161,7 +166,7 @@ class CommissionStatementViewSet(PortalReadOnlyViewSet):
         statement's total."""
         return self._act_on_figures(services.statement_mark_paid, s.MarkPaidSerializer)
 
-    @extend_schema(request=s.AdjustmentSerializer, responses=s.StatementComponentSerializer)
+    @extend_schema(request=s.AdjustmentSerializer, responses={201: s.StatementComponentSerializer})
     @action(detail=True, methods=["post"])
     def adjustments(self, request, pk=None):
         component = self._act(services.statement_adjustment_add, s.AdjustmentSerializer)

@@ -15,7 +15,12 @@ from commissions.services.ingest import (
     IngestOutcome,
     sale_lines_ingest,
 )
-from commissions.services.plans import FINANCE, commission_plan_save, plan_steps_validate
+from commissions.services.plans import (
+    FINANCE,
+    commission_plan_save,
+    plan_steps_validate,
+    require_finance,
+)
 from commissions.services.statements import (
     BuildOutcome,
     statement_adjustment_add,
@@ -37,6 +42,7 @@ __all__ = [
     "StaleFigures",
     "commission_plan_save",
     "plan_steps_validate",
+    "require_finance",
     "sale_lines_ingest",
     "selectors",
     "statement_adjustment_add",

@@ -15,7 +15,9 @@ from portal.access import actor_from
 FINANCE = "finance"
 
 
-def _require_finance(actor) -> None:
+def require_finance(actor) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` acts for finance (the finance group, a
+    superuser, a manufacturer key): statements' approval, payment and adjustments."""
     if not actor_from(actor).in_group(FINANCE):
         raise PermissionDenied(_("Only the finance group may do this."))
 

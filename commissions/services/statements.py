@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
-from commissions.services.plans import _require_finance
+from commissions.services.plans import require_finance
 from portal import events
 from portal.access import actor_from
 from portal.clock import manufacturer_zone
@@ -313,7 +313,7 @@ def statement_approve(
     when the refresh changed it the approval is refused with :class:`StaleFigures`
     (``total_changed``) carrying the new figures. Every interface for people requires it;
     only system callers (the demo) approve without."""
-    _require_finance(actor)
+    require_finance(actor)
     now = now or timezone.now()
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.DRAFT:
@@ -354,7 +354,7 @@ def statement_mark_paid(
     """Record the payment of an approved statement (finance). ``expected_total`` is the
     amount the payer saw; a different total is refused with :class:`StaleFigures`
     (``total_changed``) carrying the statement's real figures."""
-    _require_finance(actor)
+    require_finance(actor)
     locked = _lock(statement)
     if locked.status != CommissionStatement.Status.APPROVED:
         raise ValidationError(
@@ -383,7 +383,7 @@ def statement_adjustment_add(
     *, statement: CommissionStatement, actor, amount: Decimal, reason: str
 ) -> StatementComponent:
     """A manual adjustment line on a draft (finance), with its reason."""
-    _require_finance(actor)
+    require_finance(actor)
     locked = _lock(statement)
     if locked.is_locked:
         raise ValidationError(

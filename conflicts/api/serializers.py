@@ -20,9 +20,11 @@ def subject_label(ticket) -> str | None:
 
 class TicketSerializer(serializers.ModelSerializer):
     dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     # plain strings in the schema: the value sets are documented in help texts (enum names
     # like "status" collide with other apps' components)
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
@@ -87,8 +89,13 @@ class TicketCreateSerializer(serializers.Serializer):
     dealer = ScopedSlugRelatedField(
         slug_field="code", queryset=Dealer.objects.all(), default=CurrentDealerDefault()
     )
-    counterparty = serializers.SlugRelatedField(
-        slug_field="code", queryset=Dealer.objects.all(), required=False, allow_null=True
+    counterparty = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text="Channel tickets: the other dealer's code. A dealer may name a dealer of "
+        "its region or one it already has a ticket with.",
     )
     category = serializers.ChoiceField(choices=Category.choices)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)

@@ -12,6 +12,7 @@ from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
 from conflicts.models import Ticket, TicketAttachment
 from portal.api.exceptions import call_service
+from portal.api.filters import reject_unknown_query_params
 from portal.api.views import PortalNoDeleteViewSet
 
 
@@ -54,7 +55,14 @@ class TicketViewSet(PortalNoDeleteViewSet):
     def create(self, request, *args, **kwargs):
         data = s.TicketCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        ticket = call_service(services.ticket_open, actor=request, **data.validated_data)
+        fields = dict(data.validated_data)
+        fields["counterparty"] = call_service(
+            services.ticket_counterparty_resolve,
+            actor=request,
+            dealer=fields["dealer"],
+            code=fields.get("counterparty"),
+        )
+        ticket = call_service(services.ticket_open, actor=request, **fields)
         return self._out(ticket, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses=s.TicketDetailSerializer)
@@ -80,11 +88,15 @@ class TicketViewSet(PortalNoDeleteViewSet):
         )
         return self._out(ticket)
 
-    @extend_schema(request=s.CommentCreateSerializer, responses=s.CommentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=s.CommentSerializer(many=True), filters=False)
+    @extend_schema(
+        methods=["POST"], request=s.CommentCreateSerializer, responses={201: s.CommentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "GET":
+            reject_unknown_query_params(request, [])
             rows = selectors.ticket_comments_visible_to(request, ticket).order_by(
                 "created_at", "pk"
             )
@@ -96,24 +108,29 @@ class TicketViewSet(PortalNoDeleteViewSet):
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True), filters=False)
     @extend_schema(
+        methods=["POST"],
         request={
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
-        responses=s.AttachmentSerializer(many=True),
+        responses={201: s.AttachmentSerializer},
     )
     @action(
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,
     )
     def attachments(self, request, pk=None):
         """List or upload files (PDF, JPEG or PNG by content, at most 10 MB)."""
         ticket = self.get_object()
         if request.method == "GET":
+            reject_unknown_query_params(request, [])
             rows = TicketAttachment.objects.visible_to(request).filter(ticket=ticket)
             return Response(s.AttachmentSerializer(rows.order_by("pk"), many=True).data)
         upload = request.FILES.get("file")

@@ -34,6 +34,7 @@ from conflicts.services.tickets import (
     ticket_attach,
     ticket_change_priority,
     ticket_comment,
+    ticket_counterparty_resolve,
     ticket_open,
     ticket_transition,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "ticket_attach",
     "ticket_change_priority",
     "ticket_comment",
+    "ticket_counterparty_resolve",
     "ticket_escalate_due",
     "ticket_open",
     "ticket_open_dispute",

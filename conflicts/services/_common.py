@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conflicts.models import Ticket, TicketEvent
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal import events
 from portal.access import Actor
 from portal.clock import format_instant
@@ -123,7 +123,7 @@ def _check_dealer_may_write(actor: Actor, ticket: Ticket | None = None) -> None:
     if not dealer_can_write(actor.dealer):
         raise _error(
             "dealer",
-            _("Your dealer account is read-only in its current state."),
+            dealer_read_only_message(actor.dealer),
             "dealer_read_only",
         )
     if ticket is not None and actor.dealer_id not in (ticket.dealer_id, ticket.counterparty_id):

@@ -22,6 +22,7 @@ from conflicts.models import (
     TicketComment,
     TicketEvent,
 )
+from conflicts.selectors import ticket_counterparty_choices
 from conflicts.services._common import (
     S,
     _check_dealer_may_write,
@@ -40,6 +41,7 @@ from conflicts.services.sla import (
     effective_priority,
     ticket_recompute_sla,
 )
+from dealers.models import Dealer
 from dealers.selectors import region_channel_managers
 from portal.access import Actor, actor_from
 from portal.files import MAX_DOCUMENT_BYTES, sniff_document_type
@@ -59,6 +61,38 @@ DEALER_TRANSITIONS = {(S.RESOLVED, S.IN_PROGRESS), (S.RESOLVED, S.CLOSED)}
 
 
 # --- opening -------------------------------------------------------------------------------
+
+
+def _counterparty_not_allowed():
+    return _error(
+        "counterparty",
+        _(
+            "Name a dealer of your region, or one you already have a ticket with: this code "
+            "is not one of them."
+        ),
+        "counterparty_not_allowed",
+    )
+
+
+def ticket_counterparty_resolve(*, actor, dealer, code: str | None):
+    """The dealer that ``code`` names as ``dealer``'s counter-party, or None for no code.
+
+    A dealer may name only :func:`~conflicts.selectors.ticket_counterparty_choices`; an
+    unknown code gets the same answer as one it may not name (it learns nothing of other
+    dealers). Staff and manufacturer keys may name any dealer."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    actor = actor_from(actor)
+    if actor.is_dealer:
+        found = ticket_counterparty_choices(dealer).filter(code=code).first()
+        if found is None:
+            raise _counterparty_not_allowed()
+        return found
+    found = Dealer.objects.filter(code=code).first()
+    if found is None:
+        raise _error("counterparty", _("No dealer has this code."), "does_not_exist")
+    return found
 
 
 @transaction.atomic
@@ -97,6 +131,10 @@ def ticket_open(
             raise _error("counterparty", _("Only channel tickets have a counter-party."), "invalid")
         if counterparty.pk == dealer.pk:
             raise _error("counterparty", _("The counter-party must be another dealer."), "invalid")
+        if actor.is_dealer and not ticket_counterparty_choices(dealer).filter(
+            pk=counterparty.pk
+        ).exists():
+            raise _counterparty_not_allowed()
     if opened_at is not None:
         if not actor.manufacturer:
             raise _error(

@@ -174,7 +174,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     requested_product_lines = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
-    dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    dealer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     annual_revenue = MoneyField(read_only=True)
     weighted_score = serializers.DecimalField(
         max_digits=4, decimal_places=2, read_only=True, allow_null=True

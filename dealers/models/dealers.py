@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dealers.models.regions import Region, code_validator
 from portal.access import TenantManager
 from portal.audit import audited_history
-from portal.clock import manufacturer_today
+from portal.clock import manufacturer_date, manufacturer_today
 from portal.translated_names import TranslatedNameModel
 
 
@@ -128,6 +128,29 @@ class Dealer(models.Model):
             return self.notice_ends_on is None or manufacturer_today() <= self.notice_ends_on
         return False
 
+    def read_only_message(self) -> str:
+        """Why the dealer may not write, in the active language: its state and since when
+        (dates in the manufacturer's calendar). The one wording for the portal and API."""
+        values = {
+            "state": self.get_status_display(),
+            "since": (
+                manufacturer_date(self.status_changed_at).isoformat()
+                if self.status_changed_at
+                else "—"
+            ),
+        }
+        if self.status == Dealer.Status.TERMINATING and self.notice_ends_on:
+            values["notice"] = self.notice_ends_on.isoformat()
+            values["transition"] = (self.transition_ends_on or self.notice_ends_on).isoformat()
+            return (
+                gettext(
+                    "Your dealer account is terminating since %(since)s: its notice period "
+                    "ended on %(notice)s, and it is read-only until the transition period "
+                    "ends on %(transition)s."
+                )
+                % values
+            )
+        return gettext("Your dealer account is %(state)s since %(since)s: it is read-only.") % values
 
 class DealerMembership(models.Model):
     """Links a user to the one dealer it works for."""

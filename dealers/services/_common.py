@@ -56,7 +56,7 @@ def _require_owner(user: User, dealer: Dealer) -> None:
         raise ValidationError(_("Only the dealer's owner may do this."), code="not_owner")
     if not selectors.dealer_can_write(dealer):
         raise ValidationError(
-            _("Your dealer account is read-only in its current state."), code="dealer_read_only"
+            selectors.dealer_read_only_message(dealer), code="dealer_read_only"
         )
 
 

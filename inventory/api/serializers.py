@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from dealers.models import Dealer, Product, ProductLine, Region
@@ -116,6 +117,7 @@ class RegionStockSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "low", "over", "no_rule"])
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not an array
 class RegionStockListSerializer(serializers.Serializer):
     results = RegionStockSerializer(many=True)
 

@@ -14,7 +14,9 @@ from inventory.api import serializers as s
 from inventory.filters import ProductFilterSet, StockLevelFilterSet, WarehouseFilterSet
 from inventory.models import StockLevel, Warehouse
 from portal.access import actor_from
+from portal.api.filters import reject_unknown_query_params
 from portal.api.idempotency import idempotent_response
+from portal.api.schema import error_responses
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 
@@ -73,7 +75,7 @@ class StockSyncView(StockBatchView):
 
     @extend_schema(
         request=s.SyncRequestSerializer,
-        responses={200: s.BatchResultSerializer},
+        responses={200: s.BatchResultSerializer, **error_responses(409, 422)},
         parameters=[idempotency_header(required=False)],
         operation_id="inventory_sync",
     )
@@ -90,7 +92,7 @@ class StockAdjustmentsView(StockBatchView):
 
     @extend_schema(
         request=s.AdjustmentRequestSerializer,
-        responses={200: s.BatchResultSerializer},
+        responses={200: s.BatchResultSerializer, **error_responses(409, 422)},
         parameters=[idempotency_header(required=True)],
         operation_id="inventory_adjustments",
     )
@@ -138,6 +140,7 @@ class RegionStockViewSet(viewsets.ViewSet):
         operation_id="inventory_regions_list",
     )
     def list(self, request):
+        reject_unknown_query_params(request, [p.name for p in REGION_FILTERS])
         params = request.query_params
         rows = selectors.stock_by_region_product(
             who=self._who(request),
@@ -153,6 +156,7 @@ class RegionStockViewSet(viewsets.ViewSet):
         operation_id="inventory_regions_retrieve",
     )
     def retrieve(self, request, code=None):
+        reject_unknown_query_params(request, [p.name for p in REGION_FILTERS[1:]])
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise Http404

@@ -3,12 +3,15 @@ notifications. Thin: serializers parse, services write, ``visible_to`` scopes.""
 
 from __future__ import annotations
 
-from rest_framework import exceptions, permissions, serializers, status
+from django_filters import rest_framework as django_filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from portal import selectors
+from portal.api.permissions import Authenticated
 from portal.models import Notification
 from portal.notifications import notification_mark_read
 
@@ -41,13 +44,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class Authenticated(permissions.BasePermission):
-    """A signed-in person or a valid API key (notifications are scoped to their own)."""
+class NotificationFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", label="unread (true) or read (false) only"
+    )
 
-    def has_permission(self, request, view):
-        if request.auth is None and not (request.user and request.user.is_authenticated):
-            raise exceptions.NotAuthenticated()
-        return True
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread"]
 
 
 class NotificationViewSet(ReadOnlyModelViewSet):
@@ -56,16 +60,13 @@ class NotificationViewSet(ReadOnlyModelViewSet):
 
     serializer_class = NotificationSerializer
     permission_classes = [Authenticated]
-    filterset_fields = ["kind"]
+    filterset_class = NotificationFilterSet
     queryset = Notification.objects.all()
 
     def get_queryset(self):
-        qs = selectors.notification_list_for(self.request.user)
-        unread = self.request.query_params.get("unread")
-        if unread in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
+        return selectors.notification_list_for(self.request.user)
 
+    @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self.get_object()
@@ -73,11 +74,21 @@ class NotificationViewSet(ReadOnlyModelViewSet):
         notification.refresh_from_db()
         return Response(self.get_serializer(notification).data)
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "NotificationsMarkedRead", {"marked_read": serializers.IntegerField()}
+        ),
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         count = notification_mark_read(user=request.user) if request.user.is_authenticated else 0
         return Response({"marked_read": count}, status=status.HTTP_200_OK)
 
+    @extend_schema(
+        responses=inline_serializer("NotificationsUnread", {"unread": serializers.IntegerField()}),
+        filters=False,
+    )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": selectors.notification_unread_count(request.user)})

@@ -49,8 +49,10 @@ class PortalPermission(permissions.BasePermission):
             )
         if actor.is_dealer and getattr(view, "dealer_writable", False):
             dealer = actor.dealer
-            if dealer is None or not dealer.can_write():
+            if dealer is None:
                 raise DealerReadOnly()
+            if not dealer.can_write():
+                raise DealerReadOnly(dealer.read_only_message())
             return True
         if actor.is_dealer and view.kwargs.get(
             getattr(view, "lookup_url_kwarg", None) or view.lookup_field
@@ -75,3 +77,13 @@ class StaffOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return actor_from(request).manufacturer
+
+
+class Authenticated(permissions.BasePermission):
+    """A signed-in person or a valid API key, whatever else it may do (the view scopes and
+    refuses the rest itself: own notifications, acknowledging one's own review)."""
+
+    def has_permission(self, request, view):
+        if request.auth is None and not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        return True

@@ -11,8 +11,12 @@ class QuarterlyReviewSerializer(serializers.ModelSerializer):
     net_sales = MoneyField(read_only=True)
     previous_net_sales = MoneyField(read_only=True)
     target = MoneyField(read_only=True)
-    finalised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    finalised_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     action_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:

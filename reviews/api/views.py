@@ -2,16 +2,18 @@
 score drafts (PATCH) and finalise them."""
 
 from django.db.models import Prefetch
-from rest_framework import exceptions, mixins
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from collaboration.models import ActionItem
-from dealers.selectors import dealer_can_write
+from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.api.exceptions import call_service
-from portal.api.permissions import DealerReadOnly, StaffOnly
+from portal.api.permissions import Authenticated, DealerReadOnly, StaffOnly
 from portal.api.views import PortalReadOnlyViewSet
 from reviews.api.serializers import AcknowledgeSerializer, QuarterlyReviewSerializer
+from reviews.filters import QuarterlyReviewFilterSet
 from reviews.models import QuarterlyReview
 from reviews.selectors import review_list_visible_to
 from reviews.services import review_acknowledge, review_assess, review_finalise
@@ -20,7 +22,7 @@ from reviews.services import review_acknowledge, review_assess, review_finalise
 class QuarterlyReviewViewSet(mixins.UpdateModelMixin, PortalReadOnlyViewSet):
     queryset = QuarterlyReview.objects.all()
     serializer_class = QuarterlyReviewSerializer
-    filterset_fields = ["quarter", "status", "dealer__code"]
+    filterset_class = QuarterlyReviewFilterSet
     ordering_fields = ["quarter", "overall_score", "attainment"]
     http_method_names = ["get", "patch", "post", "head", "options"]
 
@@ -39,18 +41,18 @@ class QuarterlyReviewViewSet(mixins.UpdateModelMixin, PortalReadOnlyViewSet):
             review_assess, actor=self.actor, review=serializer.instance, **serializer.validated_data
         )
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[StaffOnly])
     def finalise(self, request, pk=None):
         review = call_service(review_finalise, actor=self.actor, review=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
-    @action(detail=True, methods=["post"], permission_classes=[])
+    @extend_schema(request=AcknowledgeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[Authenticated])
     def acknowledge(self, request, pk=None):
-        if request.auth is None and not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated()
         review = self.get_object()
         if self.actor.is_dealer and not dealer_can_write(review.dealer):
-            raise DealerReadOnly()
+            raise DealerReadOnly(dealer_read_only_message(review.dealer))
         data = AcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = call_service(
