@@ -310,31 +310,6 @@ class CommissionStatement(models.Model):
     def __str__(self):
         return f"{self.dealer_id} {self.period_label}"
 
-    @property
-    def period_label(self) -> str:
-        return str(Month.of(self.period))
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status != self.Status.DRAFT
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored = dict(zip(field_names, values, strict=True))
-        return instance
-
-    def _stored_values(self) -> dict:
-        stored = getattr(self, "_stored", None)
-        if (stored is None or "status" not in stored) and self.pk is not None:
-            stored = (
-                type(self)._base_manager.filter(pk=self.pk).values(*self._concrete_names()).first()
-            )
-        return stored or {}
-
-    def _concrete_names(self) -> list[str]:
-        return [f.attname for f in self._meta.concrete_fields]
-
     def save(self, *args, **kwargs):
         stored = self._stored_values() if not self._state.adding else {}
         status = stored.get("status")
@@ -363,6 +338,31 @@ class CommissionStatement(models.Model):
         return super().delete(*args, **kwargs)
 
     delete.alters_data = True
+
+    @property
+    def period_label(self) -> str:
+        return str(Month.of(self.period))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def _stored_values(self) -> dict:
+        stored = getattr(self, "_stored", None)
+        if (stored is None or "status" not in stored) and self.pk is not None:
+            stored = (
+                type(self)._base_manager.filter(pk=self.pk).values(*self._concrete_names()).first()
+            )
+        return stored or {}
+
+    def _concrete_names(self) -> list[str]:
+        return [f.attname for f in self._meta.concrete_fields]
 
 
 class StatementComponent(models.Model):
@@ -446,6 +446,19 @@ class StatementComponent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
 
+    def save(self, *args, **kwargs):
+        """Components of approved and paid statements never change (one query to check)."""
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
     def _refuse_if_locked(self) -> None:
         ids = {self.statement_id}
         stored = getattr(self, "_stored_statement_id", None)
@@ -465,19 +478,6 @@ class StatementComponent(models.Model):
         if "statement_id" in field_names:
             instance._stored_statement_id = values[field_names.index("statement_id")]
         return instance
-
-    def save(self, *args, **kwargs):
-        """Components of approved and paid statements never change (one query to check)."""
-        self._refuse_if_locked()
-        super().save(*args, **kwargs)
-
-    save.alters_data = True
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_locked()
-        return super().delete(*args, **kwargs)
-
-    delete.alters_data = True
 
     @property
     def dispute_url(self) -> str:
