@@ -13,7 +13,10 @@ APPS = list(settings.PROJECT_APPS)
 #: The only places where one app imports another inside a function, each with its reason.
 #: (module, imported module) → why. At most five.
 FUNCTION_LEVEL_IMPORTS = {
-    ("collaboration/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
+    (
+        "collaboration/apps.py",
+        "portal.job_runs",
+    ): "AppConfig.ready(): registers its re-runnable job",
     ("reviews/apps.py", "portal.job_runs"): "AppConfig.ready(): registers its re-runnable job",
     ("conflicts/apps.py", "portal"): "AppConfig.ready(): subscribes to the outbox's events",
     ("commissions/apps.py", "dealers.selectors"): "AppConfig.ready(): gives tiers their sales",
@@ -64,7 +67,9 @@ def test_the_check_finds_a_function_level_import(tmp_path):
     (tmp_path / "dealers" / "probe.py").write_text(
         "def f():\n    from commissions.models import SaleLine\n", encoding="utf-8"
     )
-    assert function_level_cross_app_imports(tmp_path) == {("dealers/probe.py", "commissions.models")}
+    assert function_level_cross_app_imports(tmp_path) == {
+        ("dealers/probe.py", "commissions.models")
+    }
 
 
 def test_no_module_is_too_long():
@@ -84,6 +89,9 @@ def test_the_import_contract_lists_every_app_in_settings_order():
     flattened = [app.strip() for layer in reversed(layers) for app in layer.split("|")]
     assert sorted(flattened) == sorted(APPS)
     # settings.PROJECT_APPS lists the apps bottom first, in an order the layers allow
-    position = {app: i for i, layer in enumerate(reversed(layers)) for app in
-                [a.strip() for a in layer.split("|")]}
+    position = {
+        app: i
+        for i, layer in enumerate(reversed(layers))
+        for app in [a.strip() for a in layer.split("|")]
+    }
     assert [position[a] for a in APPS] == sorted(position[a] for a in APPS)
