@@ -217,10 +217,11 @@ class PlanTierBonus(models.Model):
 
 
 def statement_locked_error(statement_id, status) -> ValidationError:
+    labels = {"approved": _("approved"), "paid": _("paid")}
     return ValidationError(
         _("Commission statement %(id)s is %(status)s: approved and paid statements do not change."),
         code="statement_locked",
-        params={"id": statement_id, "status": status},
+        params={"id": statement_id, "status": labels.get(status, status)},
     )
 
 
