@@ -354,6 +354,10 @@ class CommissionStatement(models.Model):
         instance._stored = dict(zip(field_names, values, strict=True))
         return instance
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored = None  # read again at the next save()
+
     def _stored_values(self) -> dict:
         stored = getattr(self, "_stored", None)
         if (stored is None or "status" not in stored) and self.pk is not None:

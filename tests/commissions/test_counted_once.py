@@ -189,3 +189,13 @@ def test_model_layer_lets_drafts_change():
     statement.line_count = 9
     statement.save()
     assert CommissionStatement.objects.get(pk=statement.pk).line_count == 9
+
+
+@pytest.mark.django_db
+def test_model_layer_knows_the_stored_status_after_a_refresh():
+    finance, _dealer, _key, statement = _october()
+    services.statement_approve(statement=statement, actor=finance)
+    statement.refresh_from_db()  # loaded as a draft, approved meanwhile
+    statement.total = D("1.00")
+    with pytest.raises(ValidationError):
+        statement.save()
