@@ -19,7 +19,10 @@ def demo_dealers():
         "memberships__user"
     ):
         dealers[dealer.code] = dealer
-        owner = next((m.user for m in dealer.memberships.all() if m.role == DealerMembership.Role.OWNER), None)
+        owner = next(
+            (m.user for m in dealer.memberships.all() if m.role == DealerMembership.Role.OWNER),
+            None,
+        )
         owners[dealer.code] = owner
     return dealers, owners
 

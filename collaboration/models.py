@@ -60,6 +60,15 @@ class Meeting(models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
 
+class ActionItemQuerySet(TenantQuerySet):
+    def dealer_filter(self, dealer_id: int) -> models.Q:
+        """A dealer sees its action items except those of draft reviews: staff's plan is
+        work in progress until the review is final (DOMAIN.md §8), like the review."""
+        return models.Q(dealer=dealer_id) & (
+            models.Q(review__isnull=True) | ~models.Q(review__status="draft")
+        )
+
+
 class ActionItem(models.Model):
     """Something someone must do by a date, agreed in a meeting or a quarterly review."""
 
@@ -109,7 +118,7 @@ class ActionItem(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = TenantManager()
+    objects = models.Manager.from_queryset(ActionItemQuerySet)()
     history = audited_history(table_name="portal_historicalactionitem")
 
     class Meta:

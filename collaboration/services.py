@@ -97,11 +97,18 @@ def _notify_owner(item: ActionItem, *, actor) -> None:
     owner = item.owner
     if owner == _user_of(actor):
         return  # no need to tell people what they just did themselves
+    if _hidden_from(item, owner):
+        return  # the dealer meets it when the review is final
     title = Message(gettext_noop("Action item for you: %(title)s"), title=item.title)
     body = Message(gettext_noop("Due on %(date)s."), date=item.due_on)
     notification_send(
         recipients=[owner], kind="action_item_assigned", title=title, body=body, url=item_url(item)
     )
+
+
+def _hidden_from(item: ActionItem, user: User) -> bool:
+    """Items of a draft review are staff's work in progress (``ActionItem.visible_to``)."""
+    return bool(item.review_id) and item.review.status == "draft" and not user.is_staff
 
 
 def item_url(item: ActionItem) -> str:
@@ -188,6 +195,7 @@ def action_items_remind(*, now: _dt.datetime | None = None, days_before: int = 3
         ActionItem.objects.filter(
             status__in=ActionItem.OPEN_STATUSES, reminder_sent_at__isnull=True, due_on__lte=horizon
         )
+        .exclude(review__status="draft", owner__is_staff=False)  # hidden from dealers
         .select_related("owner", "meeting", "review")
         .order_by("pk")
     )

@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.access import TenantManager
+from portal.access import TenantManager, TenantQuerySet
 from portal.audit import audited_history
 from portal.periods import Month
 
@@ -87,6 +88,18 @@ class SaleLine(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    counted_in = models.ForeignKey(
+        "CommissionStatement",
+        verbose_name=_("counted in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="counted_lines",
+        help_text=_(
+            "The approved statement that counted this line, in its month's figures or as a "
+            "late line; empty until one is approved."
+        ),
+    )
 
     objects = TenantManager()
 
@@ -204,12 +217,37 @@ class PlanTierBonus(models.Model):
         return f"{self.tier_id}: {self.rate}"
 
 
+def statement_locked_error(statement_id, status) -> ValidationError:
+    labels = {"approved": _("approved"), "paid": _("paid")}
+    return ValidationError(
+        _("Commission statement %(id)s is %(status)s: approved and paid statements do not change."),
+        code="statement_locked",
+        params={"id": statement_id, "status": labels.get(status, status)},
+    )
+
+
+# What marking an approved statement paid may change (the migration 0004 trigger agrees).
+PAYMENT_FIELDS = frozenset({"status", "paid_at", "paid_by", "payment_reference"})
+LOCKED_STATUSES = ("approved", "paid")
+
+
+class StatementQuerySet(TenantQuerySet):
+    def delete(self):
+        """Refuse to delete approved or paid statements (the admin deletes through here)."""
+        locked = self.filter(status__in=LOCKED_STATUSES).values_list("pk", "status").first()
+        if locked:
+            raise statement_locked_error(*locked)
+        return super().delete()
+
+
 class CommissionStatement(models.Model):
     """One dealer's commission for one month (DOMAIN.md §6.3).
 
     A draft is rebuilt from the sale lines by ``services.statements_build``; approved and paid
-    statements never change (services refuse, and a PostgreSQL trigger rejects any UPDATE or
-    DELETE that would change one, see migration 0004)."""
+    statements never change: services refuse, ``save()``/``delete()`` (and the queryset's
+    ``delete()``) raise ``ValidationError(code="statement_locked")`` — the one guard of the
+    SQLite demo — and on PostgreSQL a trigger rejects any UPDATE or DELETE that would change
+    one (migration 0004). Allowed on an approved statement: only marking it paid."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -255,7 +293,7 @@ class CommissionStatement(models.Model):
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = TenantManager()
+    objects = models.Manager.from_queryset(StatementQuerySet)()
     history = audited_history()
 
     class Meta:
@@ -274,6 +312,35 @@ class CommissionStatement(models.Model):
     def __str__(self):
         return f"{self.dealer_id} {self.period_label}"
 
+    def save(self, *args, **kwargs):
+        stored = self._stored_values() if not self._state.adding else {}
+        status = stored.get("status")
+        if status in LOCKED_STATUSES:
+            changed = {
+                name
+                for name in self._concrete_names()
+                if name in stored and getattr(self, name) != stored[name]
+            }
+            paying = (
+                status == self.Status.APPROVED
+                and self.status == self.Status.PAID
+                and changed <= PAYMENT_FIELDS
+            )
+            if not paying:
+                raise statement_locked_error(self.pk, status)
+        super().save(*args, **kwargs)
+        self._stored = {name: getattr(self, name) for name in self._concrete_names()}
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        status = self._stored_values().get("status")
+        if status in LOCKED_STATUSES or self.status in LOCKED_STATUSES:
+            raise statement_locked_error(self.pk, status or self.status)
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
     @property
     def period_label(self) -> str:
         return str(Month.of(self.period))
@@ -281,6 +348,27 @@ class CommissionStatement(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored = None  # read again at the next save()
+
+    def _stored_values(self) -> dict:
+        stored = getattr(self, "_stored", None)
+        if (stored is None or "status" not in stored) and self.pk is not None:
+            stored = (
+                type(self)._base_manager.filter(pk=self.pk).values(*self._concrete_names()).first()
+            )
+        return stored or {}
+
+    def _concrete_names(self) -> list[str]:
+        return [f.attname for f in self._meta.concrete_fields]
 
 
 class StatementComponent(models.Model):
@@ -363,6 +451,39 @@ class StatementComponent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        """Components of approved and paid statements never change (one query to check)."""
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
+    def _refuse_if_locked(self) -> None:
+        ids = {self.statement_id}
+        stored = getattr(self, "_stored_statement_id", None)
+        if stored is not None:
+            ids.add(stored)
+        locked = (
+            CommissionStatement._base_manager.filter(pk__in=ids, status__in=LOCKED_STATUSES)
+            .values_list("pk", "status")
+            .first()
+        )
+        if locked:
+            raise statement_locked_error(*locked)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "statement_id" in field_names:
+            instance._stored_statement_id = values[field_names.index("statement_id")]
+        return instance
 
     @property
     def dispute_url(self) -> str:

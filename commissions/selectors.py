@@ -37,10 +37,15 @@ def net_sales_by_dealer(
     return {row["dealer_id"]: calc.money(row["net"]) for row in rows}
 
 
-def month_sales_by_dealer(*, month: Month, dealer_ids=None) -> dict[int, tuple[Decimal, int]]:
-    """{dealer_id: (net sales, line count)} of a month in the manufacturer's zone."""
+def month_sales_by_dealer(
+    *, month: Month, dealer_ids=None, counted_in=None
+) -> dict[int, tuple[Decimal, int]]:
+    """{dealer_id: (net sales, line count)} of a month in the manufacturer's zone
+    (``counted_in``: only the lines that statement counted)."""
     start, end = month.bounds()
     qs = SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
+    if counted_in is not None:
+        qs = qs.filter(counted_in=counted_in)
     if dealer_ids is not None:
         qs = qs.filter(dealer_id__in=list(dealer_ids))
     rows = qs.values("dealer_id").annotate(net=Sum("amount"), n=Count("pk")).order_by()

@@ -2,16 +2,17 @@
 
 from celery import shared_task
 
-from conflicts.services import ticket_escalate_due
+from conflicts.jobs import escalation_sweep, next_year_holidays_load
 
 
 @shared_task
 def escalate_tickets() -> dict:
-    """The every-minute sweep (twin: ``manage.py escalate_tickets``)."""
-    outcome = ticket_escalate_due()
-    return {
-        "escalated": len(outcome.escalated),
-        "warned": len(outcome.warned),
-        "skipped": outcome.skipped,
-        "failed": len(outcome.failed),
-    }
+    """The every-minute sweep (twin: ``manage.py escalate_tickets``), recorded as a job run."""
+    return escalation_sweep().as_counts()
+
+
+@shared_task
+def load_next_year_holidays() -> dict:
+    """Yearly: next year's holidays into the China calendar, with a staff notice when the
+    official notice is missing (twin: ``manage.py load_china_holidays --next-year``)."""
+    return next_year_holidays_load()

@@ -111,6 +111,63 @@ def dealer_current_agreement(*, dealer: Dealer) -> Agreement | None:
     return agreements[0] if agreements else None
 
 
+#: agreements that were or are in force (a draft never was)
+LIVE_AGREEMENT_STATES = (
+    Agreement.Status.ACTIVE,
+    Agreement.Status.TERMINATING,
+    Agreement.Status.ENDED,
+)
+
+
+def _agreements_overlapping(first_day: datetime.date, last_day: datetime.date):
+    return Agreement.objects.filter(
+        status__in=LIVE_AGREEMENT_STATES, starts_on__lte=last_day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first_day))
+
+
+def agreements_governing(
+    *, dealer_ids, first_day: datetime.date, last_day: datetime.date
+) -> dict[int, Agreement]:
+    """The agreement whose targets govern a period (a quarter, a year) for each dealer: of
+    its agreements in force at some point of the period (active, terminating or ended),
+    the one that started last. The one definition of "the quarterly (annual) target" that
+    reviews and threshold bonuses share. One query."""
+    rows = _agreements_overlapping(first_day, last_day).filter(dealer_id__in=list(dealer_ids))
+    chosen: dict[int, Agreement] = {}
+    for agreement in rows.order_by("dealer_id", "starts_on", "pk"):
+        chosen[agreement.dealer_id] = agreement  # the latest start wins
+    return chosen
+
+
+def quarterly_targets(*, dealer_ids, quarter: str | Quarter) -> dict[int, Decimal]:
+    """{dealer id: the quarter's target} (see :func:`agreements_governing`)."""
+    period = Quarter.parse(quarter)
+    agreements = agreements_governing(
+        dealer_ids=dealer_ids, first_day=period.first_day, last_day=period.last_day
+    )
+    return {pk: agreement.quarterly_target for pk, agreement in agreements.items()}
+
+
+def annual_targets(*, dealer_ids, year: int) -> dict[int, Decimal]:
+    """{dealer id: the calendar year's target} (see :func:`agreements_governing`)."""
+    agreements = agreements_governing(
+        dealer_ids=dealer_ids,
+        first_day=datetime.date(year, 1, 1),
+        last_day=datetime.date(year, 12, 31),
+    )
+    return {pk: agreement.annual_target for pk, agreement in agreements.items()}
+
+
+def dealers_active_between(*, first_day: datetime.date, last_day: datetime.date):
+    """Dealers that were dealers at some point of a period (a quarter): with an agreement
+    in force during it, or ``active_since`` (set by staff for dealers imported with their
+    history) on or before its last day — never by when the row was created."""
+    with_agreement = _agreements_overlapping(first_day, last_day).filter(
+        dealer_id=models.OuterRef("pk")
+    )
+    return Dealer.objects.filter(Q(models.Exists(with_agreement)) | Q(active_since__lte=last_day))
+
+
 # --- Members ----------------------------------------------------------------------------
 def dealer_members(*, dealer: Dealer):
     return (

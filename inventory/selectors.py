@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models import F as models_F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -191,18 +191,33 @@ def stock_by_region_line(*, rows: list[RegionStock]) -> list[RegionLineStock]:
 
 
 def stock_freshness_by_dealer(*, dealer_ids=None, now=None) -> dict[int, Decimal | None]:
-    """Share (0–1, 4 places) of each dealer's active warehouses synced in the last 7 days;
-    None for a dealer without warehouses (it feeds the review's "communication" score)."""
+    """Share (0–1, 4 places) of each dealer's active warehouses synced in the 7 days up to
+    ``now``; None for a dealer without warehouses (it feeds the review's "communication"
+    score).
+
+    ``now`` may lie in the past (a quarterly review re-run in February judges Q4 as of its
+    end): a sync after ``now`` never counts. A warehouse's last sync counts when it falls in
+    the window; an earlier sync that a later one superseded is seen through the movements
+    it wrote (a sync that changed no quantity leaves none, so a past window may count such
+    a warehouse stale). One query."""
     now = now or timezone.now()
+    since = now - STALE_AFTER
+    moved = StockMovement.objects.filter(
+        level__warehouse=OuterRef("pk"), created_at__gte=since, created_at__lte=now
+    )
+    fresh = (
+        Warehouse.objects.filter(active=True)
+        .filter(
+            Q(last_synced_at__gte=since, last_synced_at__lte=now) | Q(Exists(moved)),
+        )
+        .values("pk")
+    )
     dealers = Dealer.objects.all()
     if dealer_ids is not None:
         dealers = dealers.filter(pk__in=list(dealer_ids))
     rows = dealers.annotate(
         total=Count("warehouses", filter=Q(warehouses__active=True)),
-        fresh=Count(
-            "warehouses",
-            filter=Q(warehouses__active=True, warehouses__last_synced_at__gte=now - STALE_AFTER),
-        ),
+        fresh=Count("warehouses", filter=Q(warehouses__in=fresh)),
     ).values_list("pk", "total", "fresh")
     return {pk: calculations.share(fresh, total) for pk, total, fresh in rows}
 

@@ -4,8 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from portal import job_runs
-from portal.api.idempotency import idempotency_records_purge
-from portal.events import event_dispatch, events_dispatch_pending
+from portal.events import event_dispatch
+from portal.jobs import events_dispatch_pending_run, idempotency_keys_purge_run
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ def mark_stalled_jobs() -> int:
 
 @shared_task
 def idempotency_keys_purge() -> int:
-    """Periodic: forget Idempotency-Keys older than 24 hours."""
-    return idempotency_records_purge()
+    """Periodic: forget Idempotency-Keys older than 24 hours (recorded as a job run)."""
+    return idempotency_keys_purge_run()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -45,5 +45,6 @@ def dispatch_event(event_id: int) -> dict:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_pending_events() -> int:
     """Every minute: dispatch events whose dispatch was lost or whose subscriber failed
-    (``portal.events.events_dispatch_pending``; twin: ``dispatch_events``)."""
-    return events_dispatch_pending()
+    (``portal.events.events_dispatch_pending``; twin: ``dispatch_events``), recorded as a
+    job run."""
+    return events_dispatch_pending_run()

@@ -314,7 +314,9 @@ class AnnouncementViewSet(PortalNoDeleteViewSet):
 
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        if self.actor.user is not None and not request.user.has_perm("collaboration.publish_announcement"):
+        if self.actor.user is not None and not request.user.has_perm(
+            "collaboration.publish_announcement"
+        ):
             raise exceptions.PermissionDenied()
         announcement = call_service(
             services.announcement_publish, actor=self.actor, announcement=self.get_object()

@@ -13,6 +13,7 @@ from commissions import calculations as calc
 from commissions import selectors
 from commissions.models import CommissionStatement, StatementComponent
 from commissions.services.statements import _retotal
+from dealers.selectors import annual_targets, quarterly_targets
 from portal.periods import Month, Quarter
 
 
@@ -77,8 +78,9 @@ def threshold_bonuses_book(
     *, dealer, year: int, quarter: int, now=None
 ) -> list[StatementComponent]:
     """Book the quarter bonus of (year, quarter) and, for quarter 4, the annual bonus
-    (DOMAIN.md §6.2/§6.4), when the targets of the agreement in effect at the period's end
-    are reached. Exactly once per (dealer, period, kind) — a unique constraint makes it so
+    (DOMAIN.md §6.2/§6.4), when the period's target is reached — the target of
+    ``dealers.selectors.agreements_governing``, the one definition quarterly reviews use too
+    — at the rates of the plan of the period's last month with a plan. Exactly once per (dealer, period, kind) — a unique constraint makes it so
     under concurrency; safe to call any number of times. Returns the components booked by
     this call (empty when nothing is due or it is already booked)."""
     now = now or timezone.now()
@@ -95,7 +97,7 @@ def threshold_bonuses_book(
         )
         component = calc.quarter_bonus(
             quarter_net_sales=net,
-            target=last.agreement.quarterly_target,
+            target=quarterly_targets(dealer_ids=[dealer.pk], quarter=period).get(dealer.pk) or 0,
             rate=last.plan.quarter_bonus_rate,
             monthly_base=monthly,
             period=str(period),
@@ -114,7 +116,7 @@ def threshold_bonuses_book(
             ).get(dealer.pk, Decimal("0.00"))
             component = calc.annual_bonus(
                 year_net_sales=net,
-                target=last.agreement.annual_target,
+                target=annual_targets(dealer_ids=[dealer.pk], year=year).get(dealer.pk) or 0,
                 months=last.plan.annual_bonus_months,
                 monthly_base=monthly,
                 period=str(year),

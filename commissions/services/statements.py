@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -39,20 +39,33 @@ class BuildOutcome:
     total: Decimal
 
 
-def _late_lines(*, month: Month, dealer_ids) -> dict[int, list[calc.Component]]:
-    """Lines reported during ``month`` for an earlier month whose statement was already
-    approved when they arrived: one ``late`` component each (amount × that month's base
-    rate). Two queries."""
+def _late_lines(
+    *, month: Month, dealer_ids, counted_in: CommissionStatement | None = None
+) -> dict[int, list[tuple[int, calc.Component]]]:
+    """The ``late`` components of ``month``: one per line sold in an earlier month whose
+    statement is approved or paid and did not count it (amount × that month's base rate).
+
+    A line counts exactly once (DOMAIN.md §6.3), so which lines are late is decided by
+    ``SaleLine.counted_in`` — set under the statement's lock when a statement is approved —
+    never by comparing the times of reporting and approval. For a draft: the lines no
+    approved statement has counted yet, reported before the month ends and not already late
+    in another month's draft. ``counted_in``: the lines that statement counted (its approval
+    recomputes from exactly those). Two queries."""
     start, end = month.bounds()
-    candidates = list(
-        SaleLine.objects.filter(
-            dealer_id__in=list(dealer_ids),
-            reported_at__gte=start,
-            reported_at__lt=end,
-            sold_at__lt=start,
+    lines = SaleLine.objects.filter(dealer_id__in=list(dealer_ids), sold_at__lt=start)
+    if counted_in is not None:
+        lines = lines.filter(counted_in=counted_in)
+    else:
+        late_elsewhere = StatementComponent.objects.filter(
+            kind=StatementComponent.Kind.LATE, sale_line=OuterRef("pk")
+        ).exclude(statement__period=month.first_day)
+        lines = lines.filter(counted_in__isnull=True, reported_at__lt=end).exclude(
+            Exists(late_elsewhere)
         )
-        .only("pk", "dealer_id", "external_id", "amount", "sold_at", "reported_at")
-        .order_by("pk")
+    candidates = list(
+        lines.only("pk", "dealer_id", "external_id", "amount", "sold_at", "reported_at").order_by(
+            "pk"
+        )
     )
     if not candidates:
         return {}
@@ -71,8 +84,6 @@ def _late_lines(*, month: Month, dealer_ids) -> dict[int, list[calc.Component]]:
         sold_month = Month.of(line.sold_at)
         statement = locked.get((line.dealer_id, sold_month.first_day))
         if statement is None or statement.base_rate is None:
-            continue
-        if statement.approved_at is None or line.reported_at <= statement.approved_at:
             continue
         component = calc.late_component(
             line.amount,
@@ -222,7 +233,27 @@ def statements_build(
     return outcomes
 
 
-def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
+def _count_lines(statement: CommissionStatement) -> None:
+    """Record on each line that ``statement`` (locked, being approved) counts it: the lines
+    of its month and its late lines that no approved statement counted yet. Under the
+    statement's lock, so that ingestion (which takes the same lock for the month's lines)
+    commits either before — and is counted here — or after, and is late; a conditional
+    UPDATE, so that two approvals never both take a late line."""
+    month = Month.of(statement.period)
+    start, end = month.bounds()
+    SaleLine.objects.filter(
+        dealer_id=statement.dealer_id, sold_at__gte=start, sold_at__lt=end, counted_in__isnull=True
+    ).update(counted_in=statement)
+    late = _late_lines(month=month, dealer_ids=[statement.dealer_id])
+    late_ids = [line_id for line_id, _c in late.get(statement.dealer_id, [])]
+    if late_ids:
+        SaleLine.objects.filter(pk__in=late_ids, counted_in__isnull=True).update(
+            counted_in=statement
+        )
+
+
+def _refresh_one(statement: CommissionStatement, now: dt.datetime, approving=False) -> None:
+    """Refresh a locked draft; ``approving``: from exactly the lines it counts."""
     month = Month.of(statement.period)
     plans = selectors.month_plans(month=month, dealer_ids=[statement.dealer_id], now=now)
     month_plan = plans.get(statement.dealer_id)
@@ -234,10 +265,14 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime) -> None:
             statement.total = total
             statement.save(update_fields=["total"])
         return
-    net, count = selectors.month_sales_by_dealer(month=month, dealer_ids=[statement.dealer_id]).get(
-        statement.dealer_id, (Decimal("0.00"), 0)
+    if approving:
+        _count_lines(statement)
+    net, count = selectors.month_sales_by_dealer(
+        month=month, dealer_ids=[statement.dealer_id], counted_in=statement if approving else None
+    ).get(statement.dealer_id, (Decimal("0.00"), 0))
+    late = _late_lines(
+        month=month, dealer_ids=[statement.dealer_id], counted_in=statement if approving else None
     )
-    late = _late_lines(month=month, dealer_ids=[statement.dealer_id])
     _refresh(
         statement=statement,
         month_plan=month_plan,
@@ -307,15 +342,17 @@ def _statement_payload(statement: CommissionStatement) -> dict:
 def statement_approve(
     *, statement: CommissionStatement, actor, expected_total: Decimal | None = None, now=None
 ) -> CommissionStatement:
-    """Approve a draft (finance). The month must be over. The figures are refreshed under
-    the lock first, so that every line reported before the approval is in them and every
-    line after it is ``late`` next month. ``expected_total`` is the total the approver saw:
-    when the refresh changed it the approval is refused with :class:`StaleFigures`
+    """Approve a draft (finance). The month must be over. Under the statement's lock, each
+    line it counts records it (``SaleLine.counted_in``) and the figures are recomputed from
+    exactly those lines: a line committed before the lock is in them, one committed after
+    is ``late`` in a later draft — never both, never neither, whatever the clocks say
+    (DOMAIN.md §6.3). ``expected_total`` (what the approver saw) refuses the approval if
+    the refresh changed the total: it is refused with :class:`StaleFigures`
     (``total_changed``) carrying the new figures. Every interface for people requires it;
     only system callers (the demo) approve without."""
     require_finance(actor)
-    now = now or timezone.now()
     locked = _lock(statement)
+    now = now or timezone.now()  # read under the lock
     if locked.status != CommissionStatement.Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."), code="not_draft")
     _start, end = Month.of(locked.period).bounds()
@@ -324,7 +361,7 @@ def statement_approve(
             _("The month is not over yet; it can be approved from its last day on."),
             code="period_not_over",
         )
-    _refresh_one(locked, now)
+    _refresh_one(locked, now, approving=True)
     _refuse_unseen_total(
         locked,
         expected_total,

@@ -138,5 +138,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
             raise exceptions.ValidationError(
                 {"file": [exceptions.ErrorDetail(_("Send a file."), code="required")]}
             )
-        attachment = call_service(services.ticket_attach, actor=request, ticket=ticket, upload=upload)
+        attachment = call_service(
+            services.ticket_attach, actor=request, ticket=ticket, upload=upload
+        )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

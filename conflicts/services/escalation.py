@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,12 +22,30 @@ from portal.messages import Message
 logger = logging.getLogger("conflicts.services")
 
 
+#: The every-minute sweep stops starting new batches after this long (the next one goes on).
+DEFAULT_TIME_BUDGET = timedelta(seconds=45)
+
+
 @dataclass
 class SweepOutcome:
     escalated: list[tuple[int, int]] = field(default_factory=list)  # (ticket id, level)
     warned: list[int] = field(default_factory=list)
     skipped: int = 0
     failed: list[int] = field(default_factory=list)
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (ticket id, error)
+    budget_spent: bool = False  # tickets still due when the time budget ran out
+
+    def fail(self, ticket_id: int, message: str) -> None:
+        self.failed.append(ticket_id)
+        self.failures.append((ticket_id, message))
+
+    def as_counts(self) -> dict[str, int]:
+        return {
+            "escalated": len(self.escalated),
+            "warned": len(self.warned),
+            "skipped": self.skipped,
+            "failed": len(self.failed),
+        }
 
 
 def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) -> None:
@@ -118,36 +137,65 @@ def _escalate_locked(ticket: Ticket, *, now: datetime, outcome: SweepOutcome) ->
     ticket.save()
 
 
-def ticket_escalate_due(*, now: datetime | None = None, batch_size: int = 500) -> SweepOutcome:
+def _escalate_one(ticket_id: int, *, now: datetime, outcome: SweepOutcome) -> None:
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("dealer", "region", "calendar", "assignee")
+            .filter(pk=ticket_id, next_escalation_at__lte=now)
+            .first()
+        )
+        if ticket is None:
+            outcome.skipped += 1
+            return
+        try:
+            with transaction.atomic():
+                _escalate_locked(ticket, now=now, outcome=outcome)
+        except ValidationError as exc:  # bad data on one ticket must not stop the sweep
+            logger.error("ticket %s cannot be escalated: %s", ticket_id, exc.messages)
+            outcome.fail(ticket_id, "; ".join(exc.messages))
+        except Exception as exc:  # nor may any other error: the tickets behind it wait
+            logger.exception("ticket %s cannot be escalated", ticket_id)
+            outcome.fail(ticket_id, f"{exc.__class__.__name__}: {exc}")
+
+
+def ticket_escalate_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int = 500,
+    time_budget: timedelta = DEFAULT_TIME_BUDGET,
+) -> SweepOutcome:
     """Escalate every ticket whose next escalation instant has come (DOMAIN.md §7.4).
 
-    Selects by the indexed ``next_escalation_at``; each ticket is handled in its own
-    transaction under ``select_for_update(skip_locked=True)`` (a concurrent sweep skips it),
-    re-checked under the lock, and ``(ticket, level)`` is unique in the database: each
-    escalation happens exactly once, even when sweeps overlap or one dies half-way (the
-    tickets it finished stay finished; a re-run does the rest). Call outside a transaction."""
+    Selects by the indexed ``next_escalation_at``, ``batch_size`` at a time, batch after
+    batch until no ticket is due or ``time_budget`` is spent (at least one batch runs): a
+    full batch does not leave due tickets for the next minute. Each ticket is handled in
+    its own transaction under ``select_for_update(skip_locked=True)`` (a concurrent sweep
+    skips it), re-checked under the lock, and ``(ticket, level)`` is unique in the
+    database: each escalation happens exactly once, even when sweeps overlap or one dies
+    half-way (the tickets it finished stay finished; a re-run does the rest). An error on
+    one ticket, whatever it is, is logged and recorded in ``outcome.failures`` and the
+    sweep goes on (a failed ticket is not retried within the same sweep). Call outside a
+    transaction."""
     now = now or timezone.now()
+    deadline = time.monotonic() + time_budget.total_seconds()
     outcome = SweepOutcome()
-    ids = list(
-        Ticket.objects.filter(next_escalation_at__lte=now)
-        .order_by("next_escalation_at", "pk")
-        .values_list("pk", flat=True)[:batch_size]
-    )
-    for ticket_id in ids:
-        with transaction.atomic():
-            ticket = (
-                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("dealer", "region", "calendar", "assignee")
-                .filter(pk=ticket_id, next_escalation_at__lte=now)
-                .first()
+    seen: set[int] = set()
+    while True:
+        ids = list(
+            Ticket.objects.filter(next_escalation_at__lte=now)
+            .exclude(pk__in=seen)
+            .order_by("next_escalation_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        for ticket_id in ids:
+            seen.add(ticket_id)
+            _escalate_one(ticket_id, now=now, outcome=outcome)
+        if time.monotonic() >= deadline:
+            outcome.budget_spent = (
+                Ticket.objects.filter(next_escalation_at__lte=now).exclude(pk__in=seen).exists()
             )
-            if ticket is None:
-                outcome.skipped += 1
-                continue
-            try:
-                with transaction.atomic():
-                    _escalate_locked(ticket, now=now, outcome=outcome)
-            except ValidationError as exc:  # bad data on one ticket must not stop the sweep
-                logger.error("ticket %s cannot be escalated: %s", ticket_id, exc.messages)
-                outcome.failed.append(ticket_id)
+            break
     return outcome

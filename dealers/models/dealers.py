@@ -94,6 +94,16 @@ class Dealer(models.Model):
     )
     notice_ends_on = models.DateField(_("notice ends on"), null=True, blank=True)
     transition_ends_on = models.DateField(_("transition ends on"), null=True, blank=True)
+    active_since = models.DateField(
+        _("active since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a dealer imported with its history: the day it became your dealer. It then "
+            "counts as active (quarterly reviews, bonuses) from that day, even before its "
+            "first agreement recorded here."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TenantManager()

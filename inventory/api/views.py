@@ -54,7 +54,9 @@ class StockBatchView(APIView):
                 raise batch_rejected(exc.errors) from None
             return Response(result.as_dict(), status=status.HTTP_200_OK)
 
-        return idempotent_response(request, required=self.idempotency_required, handler=handler)
+        return idempotent_response(
+            request, required=self.idempotency_required, handler=handler, view=self
+        )
 
 
 def idempotency_header(*, required: bool) -> OpenApiParameter:

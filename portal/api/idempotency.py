@@ -13,9 +13,13 @@ Field*, as Stripe does it). Reusable by any app:
 - The same key and body again: the stored status and body with ``Idempotent-Replayed:
   true``; nothing runs. A different body: 422 ``idempotency_key_reused``. While the first
   is still running: 409 ``idempotency_key_in_flight``.
-- Only successful (2xx) responses are stored. When the handler answers 4xx/5xx or raises,
-  nothing was applied, the key is released and the client may retry with it (as Stripe
-  does for requests that fail validation).
+- Every response the handler gives is stored and replayed, whatever its status (DOMAIN.md
+  §5.2): a 422 for an invalid batch is answered again as a 422, even if the same request
+  would succeed now — a client that wants another try sends a new key. An error the
+  handler raises as an API error (validation, permission, not found) is turned into its
+  response here, with everything the handler did rolled back, and stored likewise. Only
+  a crash (an unexpected exception: a 500, a lost database) releases the key: nothing was
+  applied, and the client may retry with it.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from portal.access import actor_from
 from portal.api.exceptions import Conflict, Unprocessable
@@ -132,11 +139,25 @@ def _begin(scope: str, key: str, fingerprint: str) -> tuple[IdempotencyRecord, b
     return record, False
 
 
-def idempotent_response(request, *, required: bool, handler: Callable[[], Response]) -> Response:
+#: raised by a handler, answered (and so stored) as the API's error response
+ANSWERED_ERRORS = (exceptions.APIException, Http404, DjangoPermissionDenied)
+
+
+def _error_response(exc: Exception, request, view) -> Response:
+    response = api_settings.EXCEPTION_HANDLER(exc, {"request": request, "view": view})
+    if response is None:  # not an API error after all
+        raise exc
+    return response
+
+
+def idempotent_response(
+    request, *, required: bool, handler: Callable[[], Response], view=None
+) -> Response:
     """Run ``handler`` at most once per (caller, ``Idempotency-Key``); see the module doc.
 
     Call it outside any transaction (it commits the claim of the key first). Without a key
-    (and ``required=False``) the handler simply runs."""
+    (and ``required=False``) the handler simply runs. ``view``: for the error handler's
+    context."""
     key = _key_from(request, required=required)
     if key is None:
         return handler()
@@ -148,23 +169,24 @@ def idempotent_response(request, *, required: bool, handler: Callable[[], Respon
         return response
     try:
         with transaction.atomic():
-            response = handler()
-            if status.is_success(response.status_code):
-                updated = IdempotencyRecord.objects.filter(
-                    pk=record.pk, status=IdempotencyRecord.Status.IN_FLIGHT
-                ).update(
-                    status=IdempotencyRecord.Status.COMPLETED,
-                    response_status=response.status_code,
-                    response_body=json.loads(json.dumps(response.data, default=str)),
-                )
-                if not updated:  # taken over as abandoned meanwhile: let that one win
-                    transaction.set_rollback(True)
-                    raise KeyInFlight()
+            try:
+                with transaction.atomic():  # an error rolls back what the handler did
+                    response = handler()
+            except ANSWERED_ERRORS as exc:
+                response = _error_response(exc, request, view)
+            updated = IdempotencyRecord.objects.filter(
+                pk=record.pk, status=IdempotencyRecord.Status.IN_FLIGHT
+            ).update(
+                status=IdempotencyRecord.Status.COMPLETED,
+                response_status=response.status_code,
+                response_body=json.loads(json.dumps(response.data, default=str)),
+            )
+            if not updated:  # taken over as abandoned meanwhile: let that one win
+                transaction.set_rollback(True)
+                raise KeyInFlight()
     except BaseException:
         _release(record)
         raise
-    if not status.is_success(response.status_code):
-        _release(record)
     return response
 
 

@@ -25,8 +25,9 @@ from commissions.models import StatementComponent
 from commissions.selectors import net_sales_by_dealer as commissions_net_sales
 from commissions.services import threshold_bonuses_book
 from conflicts.selectors import sla_metrics_by_dealer
-from dealers.models import Agreement, Dealer, TierEvaluation
-from dealers.selectors import certified_user_count
+from dealers.models import Dealer, TierEvaluation
+from dealers.selectors import certified_user_count, dealers_active_between
+from dealers.selectors import quarterly_targets as dealer_quarterly_targets
 from dealers.services import tier_evaluate
 from inventory.selectors import stock_freshness_by_dealer
 from portal.job_runs import job_run
@@ -69,24 +70,9 @@ def net_sales_by_dealer(*, start, end, dealer_ids) -> dict[int, Decimal]:
 
 
 def quarterly_targets(*, dealer_ids, quarter: str | Quarter) -> dict[int, Decimal]:
-    """The quarterly target of each dealer's agreement in force at the end of the quarter
-    (an active or terminating agreement covering the quarter's last day)."""
-    period = Quarter.parse(quarter)
-    first, last = period.first_day, period.last_day
-    rows = (
-        Agreement.objects.filter(
-            dealer_id__in=dealer_ids,
-            status__in=[Agreement.Status.ACTIVE, Agreement.Status.TERMINATING, "ended"],
-            starts_on__lte=last,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .order_by("dealer_id", "-starts_on", "-pk")
-        .values_list("dealer_id", "quarterly_target")
-    )
-    targets: dict[int, Decimal] = {}
-    for dealer_id, target in rows:
-        targets.setdefault(dealer_id, target)
-    return targets
+    """The quarterly target of each dealer: dealers.selectors.quarterly_targets, the one
+    definition threshold bonuses use too."""
+    return dealer_quarterly_targets(dealer_ids=dealer_ids, quarter=quarter)
 
 
 def figure_sla_metrics(*, start, end, dealer_ids) -> dict[int, dict] | None:
@@ -158,10 +144,13 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
 
 
 def dealers_for_quarter(*, quarter: str | Quarter, dealer: Dealer | None = None):
-    """Dealers active in the quarter: created before it ended, and not terminated before it
-    began."""
-    start, end = Quarter.parse(quarter).bounds()
-    qs = Dealer.objects.filter(created_at__lt=end).exclude(
+    """Dealers active in the quarter: by their agreements' dates or the ``active_since`` of
+    an imported dealer (dealers.selectors.dealers_active_between), not by when the row was
+    created — so a manufacturer that imports its dealers and their history gets reviews and
+    bonuses for past quarters — and not terminated before it began."""
+    period = Quarter.parse(quarter)
+    start, _end = period.bounds()
+    qs = dealers_active_between(first_day=period.first_day, last_day=period.last_day).exclude(
         Q(status=Dealer.Status.TERMINATED)
         & (Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=start))
     )
@@ -170,9 +159,7 @@ def dealers_for_quarter(*, quarter: str | Quarter, dealer: Dealer | None = None)
     return qs.select_related("tier", "region").order_by("pk")
 
 
-def quarter_figures(
-    *, quarter: str | Quarter, dealer_ids: list[int], now=None
-) -> dict[int, dict]:
+def quarter_figures(*, quarter: str | Quarter, dealer_ids: list[int], now=None) -> dict[int, dict]:
     """The computed figures of every dealer for the quarter, with set-based queries."""
     period = Quarter.parse(quarter)
     start, end = period.bounds()

@@ -63,7 +63,9 @@ def test_the_check_finds_a_function_level_import(tmp_path):
     (tmp_path / "dealers" / "probe.py").write_text(
         "def f():\n    from commissions.models import SaleLine\n", encoding="utf-8"
     )
-    assert function_level_cross_app_imports(tmp_path) == {("dealers/probe.py", "commissions.models")}
+    assert function_level_cross_app_imports(tmp_path) == {
+        ("dealers/probe.py", "commissions.models")
+    }
 
 
 def test_no_module_is_too_long():
@@ -83,6 +85,9 @@ def test_the_import_contract_lists_every_app_in_settings_order():
     flattened = [app.strip() for layer in reversed(layers) for app in layer.split("|")]
     assert sorted(flattened) == sorted(APPS)
     # settings.PROJECT_APPS lists the apps bottom first, in an order the layers allow
-    position = {app: i for i, layer in enumerate(reversed(layers)) for app in
-                [a.strip() for a in layer.split("|")]}
+    position = {
+        app: i
+        for i, layer in enumerate(reversed(layers))
+        for app in [a.strip() for a in layer.split("|")]
+    }
     assert [position[a] for a in APPS] == sorted(position[a] for a in APPS)

@@ -1,6 +1,8 @@
 """API of meetings, action items, announcements and notifications."""
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from collaboration.models import ActionItem, Announcement, AnnouncementReceipt, Meeting
@@ -289,3 +291,34 @@ def test_mark_read_and_read_all(dealer):
 def test_api_keys_have_no_notifications(dealer_client, dealer):
     NotificationFactory(recipient=dealer_user_of(dealer))
     assert dealer_client.get("/api/v1/notifications/").json()["results"] == []
+
+
+def test_action_items_of_draft_reviews_are_hidden_from_dealers(
+    dealer_client, manufacturer_client, dealer
+):
+    """Staff's improvement plan is work in progress until the review is final (§8): the
+    dealer sees neither the draft review nor its action items, by API or in the portal."""
+    from reviews.models import QuarterlyReview
+
+    draft = QuarterlyReview.objects.create(dealer=dealer, quarter="2026Q3")
+    final = QuarterlyReview.objects.create(
+        dealer=dealer, quarter="2026Q2", status="final", finalised_at=timezone.now()
+    )
+    hidden = ActionItemFactory(meeting=None, review=draft, title="Draft plan item")
+    shown = ActionItemFactory(meeting=None, review=final, title="Final plan item")
+    meeting_item = ActionItemFactory(meeting=MeetingFactory(dealer=dealer))
+    listed = {row["id"] for row in dealer_client.get("/api/v1/action-items/").json()["results"]}
+    assert listed == {shown.pk, meeting_item.pk}
+    assert dealer_client.get(f"/api/v1/action-items/{hidden.pk}/").status_code == 404
+    patch = dealer_client.patch(
+        f"/api/v1/action-items/{hidden.pk}/", {"status": "done"}, format="json"
+    )
+    assert patch.status_code == 404
+    staff_listed = {
+        row["id"] for row in manufacturer_client.get("/api/v1/action-items/").json()["results"]
+    }
+    assert hidden.pk in staff_listed
+    web = Client()
+    web.force_login(dealer_user_of(dealer))
+    page = web.get("/action-items/").content.decode()
+    assert "Final plan item" in page and "Draft plan item" not in page

@@ -160,13 +160,20 @@ def test_reading_an_announcement_records_a_receipt(client, dealer, other_dealer,
     hidden = AnnouncementFactory(audience="selected")
     hidden.dealers.add(other_dealer)
     client.force_login(user)
-    assert client.get(reverse("collaboration:announcement-detail", args=[hidden.pk])).status_code == 404
-    page = client.get(reverse("collaboration:announcement-detail", args=[addressed.pk])).content.decode()
+    assert (
+        client.get(reverse("collaboration:announcement-detail", args=[hidden.pk])).status_code
+        == 404
+    )
+    page = client.get(
+        reverse("collaboration:announcement-detail", args=[addressed.pk])
+    ).content.decode()
     assert "Allowed discount: 5.00 % to 12.00 %." in page
     client.get(reverse("collaboration:announcement-detail", args=[addressed.pk]))
     assert AnnouncementReceipt.objects.filter(user=user).count() == 1
     client.force_login(staff)
-    page = client.get(reverse("collaboration:announcement-detail", args=[addressed.pk])).content.decode()
+    page = client.get(
+        reverse("collaboration:announcement-detail", args=[addressed.pk])
+    ).content.decode()
     assert user.username in page or user.get_full_name() in page
     assert (
         not AnnouncementReceipt.objects.filter(user=staff).exclude(announcement=addressed).exists()

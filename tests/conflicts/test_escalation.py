@@ -114,14 +114,17 @@ def test_sweep_that_dies_half_way_is_rerun_once(monkeypatch):
     real = escalation._escalate_locked
     calls = {"n": 0}
 
+    class WorkerKilled(BaseException):
+        """Not an Exception: the sweep catches those per ticket and goes on."""
+
     def dying(ticket, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise RuntimeError("worker killed")
+            raise WorkerKilled
         return real(ticket, **kwargs)
 
     monkeypatch.setattr(escalation, "_escalate_locked", dying)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         services.ticket_escalate_due(now=now)
     assert Escalation.objects.count() == 2
     monkeypatch.setattr(escalation, "_escalate_locked", real)
@@ -270,3 +273,39 @@ def test_escalation_moves_ticket_to_the_groups_queue(db):
     services.ticket_escalate_due(now=timezone.now())
     kept.refresh_from_db()
     assert (kept.escalation_level, kept.group, kept.assignee) == (2, "legal", legal_user)
+
+
+def test_a_poisoned_ticket_does_not_starve_the_tickets_behind_it(db):
+    """Any exception on one ticket (here a snapshot step without a level: KeyError) is
+    caught for that ticket, recorded, and the sweep goes on with the others."""
+    now = timezone.now()
+    poisoned = make_ticket(priority="emergency", opened_at=now - timedelta(hours=2))
+    fine = make_ticket(priority="emergency", opened_at=now - timedelta(hours=1))
+    snapshot = dict(poisoned.policy_snapshot)
+    snapshot["steps"] = [{"trigger": "first_response_breach", "group": "executive"}]
+    Ticket.objects.filter(pk=poisoned.pk).update(policy_snapshot=snapshot)
+    outcome = services.ticket_escalate_due(now=now)
+    assert outcome.escalated == [(fine.pk, 1)]
+    assert outcome.failed == [poisoned.pk]
+    [(ticket_id, message)] = outcome.failures
+    assert ticket_id == poisoned.pk and "KeyError" in message
+    assert Ticket.objects.get(pk=poisoned.pk).escalation_level == 0
+
+
+def test_a_full_batch_does_not_leave_due_tickets_for_the_next_minute(db):
+    now = timezone.now()
+    tickets = [
+        make_ticket(priority="emergency", opened_at=now - timedelta(hours=1)) for _ in range(5)
+    ]
+    outcome = services.ticket_escalate_due(now=now, batch_size=2)
+    assert sorted(outcome.escalated) == sorted((t.pk, 1) for t in tickets)
+    assert not Ticket.objects.filter(next_escalation_at__lte=now).exists()
+
+
+def test_the_sweep_stops_when_its_time_budget_is_spent(db):
+    now = timezone.now()
+    for _ in range(3):
+        make_ticket(priority="emergency", opened_at=now - timedelta(hours=1))
+    outcome = services.ticket_escalate_due(now=now, batch_size=1, time_budget=timedelta(0))
+    assert len(outcome.escalated) == 1  # one batch at least, then the budget is spent
+    assert outcome.budget_spent

@@ -21,6 +21,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: data is entered during Q3 2026; the job runs when Q4 2026 is over (beat: 1 January 02:00)
 SETUP_AT = dt.datetime(2026, 9, 15, 10, 0, tzinfo=SHANGHAI)
 AFTER_Q4 = dt.datetime(2027, 1, 1, 2, 0, tzinfo=SHANGHAI)
+#: dealers without an agreement recorded here count from their ``active_since``
+LONG_AGO = dt.date(2025, 1, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +76,7 @@ def test_run_computes_the_figures(worked_example, _clock):
 
 
 def test_running_twice_refreshes_drafts_and_never_touches_final(worked_example, _clock):
-    other = DealerFactory(code="DEMO-B")
+    other = DealerFactory(code="DEMO-B", active_since=LONG_AGO)
     _clock.set(AFTER_Q4)
     quarterly_run(quarter="2026Q4")
     final = QuarterlyReview.objects.get(dealer=other)
@@ -95,7 +97,7 @@ def test_running_twice_refreshes_drafts_and_never_touches_final(worked_example, 
 
 
 def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch, _clock):
-    dealers = [DealerFactory(code=f"DEMO-{i}") for i in range(5)]
+    dealers = [DealerFactory(code=f"DEMO-{i}", active_since=LONG_AGO) for i in range(5)]
     for d in dealers:
         sale(d, "1000.00", dt.datetime(2026, 11, 1, 12))
     real = review_services.quarterly_review_dealer
@@ -129,7 +131,7 @@ def test_interrupted_run_leaves_others_done_and_rerun_completes(monkeypatch, _cl
 
 def test_a_killed_run_is_completed_by_running_again(monkeypatch, _clock):
     """A hard stop (a killed worker) after two dealers: re-running does the rest once."""
-    dealers = [DealerFactory(code=f"DEMO-{i}") for i in range(4)]
+    dealers = [DealerFactory(code=f"DEMO-{i}", active_since=LONG_AGO) for i in range(4)]
     real = review_services.quarterly_review_dealer
 
     def dies(*, dealer, **kwargs):
@@ -172,10 +174,14 @@ def test_dry_run_changes_nothing(worked_example, _clock):
 
 def test_dealers_terminated_before_the_quarter_are_skipped(_clock):
     DealerFactory(
-        code="GONE", status="terminated", status_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        code="GONE",
+        status="terminated",
+        status_changed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        active_since=LONG_AGO,
     )
     DealerFactory(
         code="LEFT-IN-Q4",
+        active_since=LONG_AGO,
         status="terminated",
         status_changed_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
     )
@@ -205,7 +211,7 @@ def test_weights_shape_the_overall_score(worked_example, _clock):
 
 
 def test_command_runs_one_dealer_and_validates_options(worked_example, capsys, _clock):
-    DealerFactory(code="DEMO-B")
+    DealerFactory(code="DEMO-B", active_since=LONG_AGO)
     _clock.set(AFTER_Q4)
     call_command("run_quarterly_reviews", "--quarter", "2026Q4", "--dealer", "DEMO-A")
     assert "2026Q4: created: 1" in capsys.readouterr().out
@@ -270,7 +276,9 @@ def test_wired_providers_are_called_when_present(monkeypatch, worked_example, _c
     assert review.overall_score == Decimal("91.67")
 
 
-def test_dealers_created_after_the_quarter_are_skipped():
-    DealerFactory(code="NEW")
+def test_dealers_not_yet_active_in_the_quarter_are_skipped():
+    DealerFactory(code="NEW")  # no agreement in force in the quarter, no active_since
+    DealerFactory(code="LATER", active_since=dt.date(2026, 7, 1))
+    AgreementFactory(dealer=DealerFactory(code="SIGNED-LATER"), starts_on=dt.date(2026, 7, 1))
     assert quarterly_run(quarter="2026Q2") == {}
     assert not QuarterlyReview.objects.exists()

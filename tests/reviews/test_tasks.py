@@ -35,9 +35,7 @@ def test_beat_reads_crontabs_in_the_manufacturers_zone():
 
 def test_quarterly_task_runs_only_on_a_quarters_first_local_day(monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        "reviews.services.quarterly_run", lambda **kw: calls.append(kw) or {}
-    )
+    monkeypatch.setattr("reviews.services.quarterly_run", lambda **kw: calls.append(kw) or {})
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 3, 30, 18, 0, tzinfo=dt.UTC))
     assert tasks.quarterly_reviews() == {"skipped": 1}
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 3, 31, 18, 0, tzinfo=dt.UTC))
@@ -48,10 +46,6 @@ def test_quarterly_task_runs_only_on_a_quarters_first_local_day(monkeypatch):
 def test_quarterly_task_with_a_dealer(monkeypatch):
     dealer = DealerFactory()
     calls = []
-    monkeypatch.setattr(
-        "reviews.services.quarterly_run", lambda **kw: calls.append(kw) or {}
-    )
+    monkeypatch.setattr("reviews.services.quarterly_run", lambda **kw: calls.append(kw) or {})
     tasks.quarterly_reviews(quarter="2026Q4", dealer=dealer.code)
     assert calls == [{"quarter": "2026Q4", "dealer": dealer}]
-
-

@@ -6,9 +6,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from collaboration.services import action_items_remind
+from collaboration.jobs import action_item_reminders_run
 from portal.audit import acting_as
-from portal.job_runs import job_run
 
 
 class Command(BaseCommand):
@@ -28,7 +27,5 @@ class Command(BaseCommand):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
         with acting_as("command:send_action_item_reminders"):
-            with job_run("action_item_reminders", params={"days_before": days_before}) as run:
-                sent = action_items_remind(now=when, days_before=days_before)
-                run.count(reminded=sent)
+            sent = action_item_reminders_run(now=when, days_before=days_before)
         self.stdout.write(self.style.SUCCESS(f"{sent} reminders sent"))

@@ -5,9 +5,8 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from conflicts.services import ticket_escalate_due
+from conflicts.jobs import escalation_sweep
 from portal.audit import acting_as
-from portal.job_runs import job_run
 
 
 class Command(BaseCommand):
@@ -29,16 +28,8 @@ class Command(BaseCommand):
                 raise CommandError("--now must be an ISO 8601 instant") from None
             if timezone.is_naive(now):
                 raise CommandError("--now needs a time zone offset, e.g. +08:00")
-        with (
-            acting_as("command:escalate_tickets"),
-            job_run("escalate_tickets", params={"now": now.isoformat()}) as run,
-        ):
-            outcome = ticket_escalate_due(now=now)
-            run.count(
-                escalated=len(outcome.escalated),
-                warned=len(outcome.warned),
-                skipped=outcome.skipped,
-            )
+        with acting_as("command:escalate_tickets"):
+            outcome = escalation_sweep(now=now)
         for ticket_id, level in outcome.escalated:
             self.stdout.write(f"ticket {ticket_id} escalated to level {level}")
         self.stdout.write(

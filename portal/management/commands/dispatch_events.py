@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.audit import acting_as
-from portal.events import events_dispatch_pending
+from portal.jobs import events_dispatch_pending_run
 
 
 class Command(BaseCommand):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
         with acting_as("command:dispatch_events"):
-            tried = events_dispatch_pending(now=when)
+            tried = events_dispatch_pending_run(now=when)
         self.stdout.write(self.style.SUCCESS(f"{tried} pending events dispatched"))

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from portal.api.idempotency import idempotency_records_purge
 from portal.audit import acting_as
+from portal.jobs import idempotency_keys_purge_run
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, now=None, **options):
         when = parse_datetime(now) if now else timezone.now()
         with acting_as("command:purge_idempotency_keys"):
-            deleted = idempotency_records_purge(now=when)
+            deleted = idempotency_keys_purge_run(now=when)
         self.stdout.write(f"Purged {deleted} idempotency record(s).")
