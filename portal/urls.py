@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -31,5 +30,5 @@ urlpatterns = [
     # Each app's portal pages (``<app>/urls.py``), found through settings.PROJECT_APPS.
     *[path("", include(f"{app}.urls")) for app in PAGE_APPS],
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in any setting: uploads are private and leave only through
+# the scoped download views (portal/files.py).

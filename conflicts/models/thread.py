@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from conflicts.models.policies import Priority
 from conflicts.models.tickets import Ticket
 from portal.access import TenantQuerySet
+from portal.files import stored_name
 
 
 class TicketCommentQuerySet(TenantQuerySet):
@@ -57,7 +58,9 @@ class TicketAttachmentQuerySet(TicketCommentQuerySet):
 
 
 def attachment_path(instance, filename):
-    return f"tickets/{instance.ticket_id}/{filename}"
+    # Never the uploaded name: a generated one with the extension of the checked type (the
+    # user's name is kept in ``name``, for display and download only).
+    return f"tickets/{instance.ticket_id}/{stored_name(instance.content_type)}"
 
 
 class TicketAttachment(models.Model):
