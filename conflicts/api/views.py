@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from conflicts import selectors, services
@@ -12,6 +12,7 @@ from conflicts.api import serializers as s
 from conflicts.filters import TicketFilter
 from conflicts.models import Ticket, TicketAttachment
 from portal.api.exceptions import call_service
+from portal.api.parsers import JSONParser
 from portal.api.views import PortalNoDeleteViewSet
 
 
@@ -121,5 +122,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
             raise exceptions.ValidationError(
                 {"file": [exceptions.ErrorDetail(_("Send a file."), code="required")]}
             )
-        attachment = call_service(services.ticket_attach, actor=request, ticket=ticket, upload=upload)
+        attachment = call_service(
+            services.ticket_attach, actor=request, ticket=ticket, upload=upload
+        )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)

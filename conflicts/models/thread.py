@@ -10,6 +10,7 @@ from conflicts.models.policies import Priority
 from conflicts.models.tickets import Ticket
 from portal.access import TenantQuerySet
 from portal.files import stored_name
+from portal.inputs import MAX_TEXT
 
 
 class TicketCommentQuerySet(TenantQuerySet):
@@ -38,7 +39,7 @@ class TicketComment(models.Model):
     internal = models.BooleanField(
         _("internal"), default=False, help_text=_("Internal notes are seen by staff only.")
     )
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=MAX_TEXT)
     created_at = models.DateTimeField(_("written"))
 
     objects = TicketCommentQuerySet.as_manager()

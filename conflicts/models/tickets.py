@@ -14,6 +14,7 @@ from conflicts.models.calendars import BusinessCalendar
 from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, SlaPolicy
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 
 
 class TicketQuerySet(TenantQuerySet):
@@ -41,7 +42,7 @@ class Ticket(models.Model):
     Priority = Priority
 
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     requested_priority = models.CharField(
         _("requested priority"), max_length=10, choices=Priority.choices

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantManager
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 
 period_validator = RegexValidator(
     r"^\d{4}Q[1-4]$", _("A period looks like 2026Q4."), code="invalid_period"
@@ -34,7 +35,7 @@ class CertificationProgram(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         _("validity (months)"), default=24, validators=[MinValueValidator(1)]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
     active = models.BooleanField(_("active"), default=True)
 
     history = audited_history()
@@ -207,7 +208,7 @@ class TierChange(models.Model):
         on_delete=models.PROTECT,
         related_name="change",
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=MAX_TEXT)
     figures = models.JSONField(_("figures"), default=dict)
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
     changed_by = models.CharField(_("changed by"), max_length=200, blank=True)

@@ -1,6 +1,5 @@
 """Tiers, dealers and the users who work for them."""
 
-
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from dealers.models.regions import Region, code_validator
 from portal.access import TenantManager
 from portal.audit import audited_history
 from portal.clock import manufacturer_today
+from portal.inputs import MAX_TEXT
 
 
 class Tier(models.Model):
@@ -38,7 +38,7 @@ class Tier(models.Model):
     priority_support = models.BooleanField(_("priority support"), default=False)
     early_access = models.BooleanField(_("early access to beta products"), default=False)
     named_contact = models.BooleanField(_("named support contact"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
 
     history = audited_history()
 

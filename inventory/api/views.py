@@ -4,7 +4,6 @@ products and warehouses."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +14,7 @@ from inventory.filters import ProductFilterSet, StockLevelFilterSet, WarehouseFi
 from inventory.models import StockLevel, Warehouse
 from portal.access import actor_from
 from portal.api.idempotency import idempotent_response
+from portal.api.parsers import JSONParser
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 
 

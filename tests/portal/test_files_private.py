@@ -93,8 +93,9 @@ def test_chinese_file_name_downloads_under_its_name():
         reverse("conflicts:attachment", args=[attachment.ticket_id, attachment.pk])
     )
     assert response.status_code == 200
-    assert "filename*=utf-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7%202026.pdf" in (
-        response["Content-Disposition"]
+    assert (
+        "filename*=utf-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7%202026.pdf"
+        in (response["Content-Disposition"])
     )
     _disposition, params = parse_header_parameters(response["Content-Disposition"])
     assert params == {"filename": "营业执照 2026.pdf"}
