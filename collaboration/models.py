@@ -17,6 +17,7 @@ from dealers.models import Dealer
 from portal.access import TenantManager, TenantQuerySet, actor_from
 from portal.audit import audited_history
 from portal.clock import manufacturer_today
+from portal.inputs import MAX_LONG_TEXT, MAX_TEXT
 
 # --- Working together (DOMAIN.md §9) ----------------------------------------------------
 
@@ -32,9 +33,9 @@ class Meeting(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date"))
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, max_length=MAX_LONG_TEXT)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=MAX_LONG_TEXT)
+    decisions = models.TextField(_("decisions"), blank=True, max_length=MAX_LONG_TEXT)
     created_by = models.ForeignKey(
         "portal.User",
         verbose_name=_("created by"),
@@ -103,7 +104,7 @@ class ActionItem(models.Model):
         related_name="action_items",
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
     owner = models.ForeignKey(
         "portal.User",
         verbose_name=_("owner"),
@@ -228,7 +229,7 @@ class Announcement(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=MAX_LONG_TEXT)
     discount_min = models.DecimalField(
         _("minimum discount (%)"),
         max_digits=5,

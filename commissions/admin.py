@@ -26,6 +26,7 @@ from commissions.models import (
     SaleLine,
     StatementComponent,
 )
+from portal.inputs import MAX_TEXT
 
 
 class StepFormSet(BaseInlineFormSet):
@@ -127,7 +128,9 @@ class ComponentInline(admin.TabularInline):
 
 class AdjustmentForm(forms.Form):
     amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @admin.register(CommissionStatement)

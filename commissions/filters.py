@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from commissions.models import CommissionPlan, CommissionStatement, SaleLine
+from portal.filters import IsoDateTimeFilter
 from portal.periods import Month
 
 
@@ -38,9 +39,9 @@ class SaleLineFilterSet(django_filters.FilterSet):
     product_line = django_filters.CharFilter(field_name="product__product_line__code")
     external_id = django_filters.CharFilter()
     region = django_filters.CharFilter(method="filter_region", label=_("ship-to region (subtree)"))
-    sold_after = django_filters.IsoDateTimeFilter(field_name="sold_at", lookup_expr="gte")
-    sold_before = django_filters.IsoDateTimeFilter(field_name="sold_at", lookup_expr="lt")
-    reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
+    sold_after = IsoDateTimeFilter(field_name="sold_at", lookup_expr="gte")
+    sold_before = IsoDateTimeFilter(field_name="sold_at", lookup_expr="lt")
+    reported_after = IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
     returns = django_filters.BooleanFilter(method="filter_returns", label=_("returns only"))
 
     class Meta:

@@ -54,11 +54,10 @@ def _cell(value):
 def read_upload(upload) -> tuple[list[dict], list[dict]]:
     """Rows as dicts of strings, and problems of the file itself (as batch errors)."""
     try:
-        raw_rows = [
-            [_cell(v) for v in row] for row in read_table(name=upload.name, data=upload.read())
-        ]
-    except TableError:
-        return [], [_file_error(_("The file could not be read."))]
+        table = read_table(name=upload.name, data=upload.read(), max_rows=MAX_ROWS)
+    except TableError as exc:  # a translated message: what is wrong with the file
+        return [], [_file_error(str(exc))]
+    raw_rows = [[_cell(v) for v in row] for row in table]
     raw_rows = [row for row in raw_rows if any(cell not in ("", None) for cell in row)]
     if not raw_rows:
         return [], [_file_error(_("The file is empty."))]

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.access import TenantManager, TenantQuerySet
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 from portal.periods import Month
 
 RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -398,7 +399,7 @@ class StatementComponent(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     derivation = models.JSONField(_("how we computed this"), default=dict, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=MAX_TEXT)
     sale_line = models.ForeignKey(
         SaleLine,
         verbose_name=_("sale line"),

@@ -3,8 +3,6 @@ the what-if panel, and the sales upload. Staff see every dealer's statements too
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +20,7 @@ from commissions.forms import SalesUploadForm, StatementDecisionForm, read_uploa
 from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from
 from portal.clock import manufacturer_tz
+from portal.exports import safe_csv_writer
 from portal.periods import Month
 
 UPLOAD_SESSION_KEY = "commissions_sales_upload"
@@ -123,24 +123,17 @@ def statement_print(request, pk):
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ (or a
-    tab / carriage return) gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 @login_required
 def statement_csv(request, pk):
     statement = _statement_or_404(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"commission-{statement.dealer.code}-{statement.period_label}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
     response.write("\ufeff")  # Excel opens UTF-8 (Chinese names) correctly with a BOM
-    writer = csv.writer(response)
+    # every cell, headers and translated labels included, is neutralised (CSV injection)
+    writer = safe_csv_writer(response)
     writer.writerow(
         [
             _("dealer"),
@@ -157,24 +150,24 @@ def statement_csv(request, pk):
     for component in _component_rows(statement):
         writer.writerow(
             [
-                csv_safe(statement.dealer.code),
+                statement.dealer.code,
                 statement.period_label,
                 statement.get_status_display(),
                 component.get_kind_display(),
-                csv_safe(component.amount),
+                component.amount,
                 statement.currency,
-                csv_safe(component.sale_line.external_id if component.sale_line else ""),
-                csv_safe(component.reason),
-                csv_safe(component.derivation.get("formula", "")),
+                component.sale_line.external_id if component.sale_line else "",
+                component.reason,
+                component.derivation.get("formula", ""),
             ]
         )
     writer.writerow(
         [
-            csv_safe(statement.dealer.code),
+            statement.dealer.code,
             statement.period_label,
             statement.get_status_display(),
             _("total"),
-            csv_safe(statement.total),
+            statement.total,
             statement.currency,
             "",
             "",

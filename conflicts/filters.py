@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from conflicts.models import STAFF_GROUP_CHOICES, Category, Priority, Ticket
+from portal.filters import IsoDateTimeFilter
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -16,10 +17,10 @@ class TicketFilter(django_filters.FilterSet):
     dealer = django_filters.CharFilter(field_name="dealer__code", label=_("dealer code"))
     group = django_filters.ChoiceFilter(choices=STAFF_GROUP_CHOICES, label=_("queue"))
     escalation_level = django_filters.NumberFilter(label=_("escalation level"))
-    opened_after = django_filters.IsoDateTimeFilter(
+    opened_after = IsoDateTimeFilter(
         field_name="opened_at", lookup_expr="gte", label=_("opened from")
     )
-    opened_before = django_filters.IsoDateTimeFilter(
+    opened_before = IsoDateTimeFilter(
         field_name="opened_at", lookup_expr="lt", label=_("opened before")
     )
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("search"))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conflicts.models import Category, Priority
+from portal.inputs import MAX_TEXT
 
 
 class TicketOpenForm(forms.Form):
@@ -11,7 +12,10 @@ class TicketOpenForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=MAX_TEXT,
     )
     counterparty = forms.CharField(
         label=_("Other dealer's code (channel conflicts only)"), max_length=32, required=False
@@ -20,12 +24,17 @@ class TicketOpenForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT
+    )
     file = forms.FileField(label=_("Attachment (PDF, JPEG or PNG, at most 10 MB)"), required=False)
 
 
 class DisputeForm(forms.Form):
     title = forms.CharField(label=_("What is wrong?"), max_length=200)
     body = forms.CharField(
-        label=_("Details"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=MAX_TEXT,
     )

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from conflicts.forms import CommentForm, DisputeForm, TicketOpenForm
 from conflicts.models import Ticket, TicketAttachment
 from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from
+from portal.files import download_response
 
 PAGE_SIZE = 50
 
@@ -179,16 +180,18 @@ def ticket_transition(request, pk):
     return redirect("conflicts:detail", pk=ticket.pk)
 
 
-@login_required
 def attachment_download(request, pk, attachment_id):
+    """A ticket's file, for the ticket's parties and staff; 404 for anyone else, signed in
+    or not (a file is never a page to log in for, and its existence is not revealed)."""
+    if not request.user.is_authenticated:
+        raise Http404
     ticket = _visible_ticket(request, pk)
     attachment = get_object_or_404(
         TicketAttachment.objects.visible_to(request), pk=attachment_id, ticket=ticket
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
+    )
 
 
 @login_required

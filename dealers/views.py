@@ -4,11 +4,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from dealers.forms import ApplicationForm, MemberInviteForm
 from dealers.models import Agreement, ApplicationDocument, DealerMembership
 from portal.access import actor_from
 from portal.clock import manufacturer_today
+from portal.files import download_response
 
 #: at most this many application submissions per IP address and window
 APPLY_RATE = getattr(settings, "DEALER_APPLY_RATE", (5, 3600))
@@ -84,20 +84,16 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@staff_member_required
 def application_document(request, pk):
-    """A document of an application, for staff only (never served from public media)."""
-    if not request.user.has_perm("dealers.view_application"):
+    """A document of an application, for staff who may view applications; 404 for anyone
+    else, signed in or not (never served from public media)."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("dealers.view_application")):
         raise Http404
     document = get_object_or_404(ApplicationDocument.objects.visible_to(request), pk=pk)
-    response = FileResponse(
-        document.file.open("rb"), content_type=document.content_type, as_attachment=False
+    return download_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="{document.application.number}-{document.kind}.{document.extension}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Dealer pages -------------------------------------------------------------------------

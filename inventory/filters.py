@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealers.models import Product
 from inventory.models import StockLevel, Warehouse
+from portal.filters import IsoDateTimeFilter
 
 
 def _subtree(field):
@@ -24,7 +25,7 @@ class StockLevelFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         method="filter_region", label=_("region (code, with its subregions)")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("updated since")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("search"))

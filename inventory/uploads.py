@@ -79,7 +79,7 @@ def parse_stock_file(*, name: str, data: bytes, now: datetime | None = None) -> 
         result.errors.append(_file_error(_("The file is larger than 5 MB.")))
         return result
     try:
-        rows = read_table(name=name, data=data)
+        rows = read_table(name=name, data=data, max_rows=MAX_BATCH_ITEMS)
     except TableError as exc:  # translated messages
         result.errors.append(_file_error(str(exc)))
         return result

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import TenantManager
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 
 quarter_validator = RegexValidator(
     r"^\d{4}Q[1-4]$", _("Use the form 2026Q4."), code="invalid_quarter"
@@ -185,7 +186,7 @@ class QuarterlyReview(models.Model):
     communication_score = models.PositiveSmallIntegerField(
         _("communication (1–5)"), null=True, blank=True, validators=SCORE_VALIDATORS
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=MAX_TEXT)
     overall_score = models.DecimalField(
         _("overall score"),
         max_digits=5,
@@ -213,7 +214,7 @@ class QuarterlyReview(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    dealer_comment = models.TextField(_("dealer's comment"), blank=True)
+    dealer_comment = models.TextField(_("dealer's comment"), blank=True, max_length=MAX_TEXT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TenantManager()

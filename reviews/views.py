@@ -32,10 +32,16 @@ def _trend(history):
     def num(value, scale=1):
         return None if value is None else float(value) * scale
 
+    # Chart.js data, drawn by static/portal/charts.js
     return {
         "labels": [r.quarter for r in history],
-        "attainment": [num(r.attainment, 100) for r in history],
-        "overall": [num(r.overall_score) for r in history],
+        "datasets": [
+            {
+                "label": _("Target attainment (%)"),
+                "data": [num(r.attainment, 100) for r in history],
+            },
+            {"label": _("Overall score"), "data": [num(r.overall_score) for r in history]},
+        ],
     }
 
 

@@ -9,7 +9,8 @@ from commissions.models import (
     StatementComponent,
 )
 from dealers.models import Tier
-from portal.api.serializers import MoneyField, ValidatedModelSerializer
+from portal.api.serializers import DateTimeField, MoneyField, ValidatedModelSerializer
+from portal.inputs import MAX_TEXT
 
 
 class SaleLineSerializer(serializers.ModelSerializer):
@@ -39,14 +40,16 @@ class SaleLineSerializer(serializers.ModelSerializer):
 class SaleLineInSerializer(serializers.Serializer):
     """One reported line (documentation of the batch; validation is the service's)."""
 
-    dealer = serializers.CharField(required=False, help_text="dealer code (manufacturer keys)")
+    dealer = serializers.CharField(
+        max_length=32, required=False, help_text="dealer code (manufacturer keys)"
+    )
     external_id = serializers.CharField(max_length=100)
-    sku = serializers.CharField()
+    sku = serializers.CharField(max_length=64)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     amount = MoneyField()
     currency = serializers.CharField(max_length=3, required=False)
-    sold_at = serializers.DateTimeField()
-    ship_to_region = serializers.CharField()
+    sold_at = DateTimeField()
+    ship_to_region = serializers.CharField(max_length=32)
 
 
 class SaleBatchSerializer(serializers.Serializer):
@@ -64,7 +67,7 @@ class SaleBatchSchemaSerializer(serializers.Serializer):
 
 class SaleBatchItemSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="position of the line in the request")
-    external_id = serializers.CharField()
+    external_id = serializers.CharField(max_length=100)
     outcome = serializers.ChoiceField(choices=["created", "duplicate", "new"])
     id = serializers.IntegerField(allow_null=True, help_text="the sale line (null: validate only)")
 
@@ -191,4 +194,4 @@ class StaleFiguresSerializer(serializers.Serializer):
 
 class AdjustmentSerializer(serializers.Serializer):
     amount = MoneyField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=MAX_TEXT)

@@ -6,19 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from commissions.models import CommissionStatement, SaleLine
 from dealers.models import Dealer, Product, Region
 from portal import events
 from portal.access import actor_from
+from portal.inputs import InputError, parse_datetime_input, parse_decimal_input
 from portal.periods import Month
 
 logger = logging.getLogger(__name__)
@@ -49,34 +48,24 @@ class IngestOutcome:
 COMPARED = ("product_id", "quantity", "amount", "currency", "sold_at", "ship_to_region_id")
 
 
+# The columns' bounds: quantity numeric(14, 3), amount numeric(16, 2).
+MAX_DIGITS = {3: 14, 2: 16}
+
+
 def _decimal(value, places: int, errors: list, index: int, name: str) -> Decimal | None:
     if value is None or value == "":
         errors.append(_err(index, name, "required", _("This field is required.")))
         return None
-    if isinstance(value, float):
-        value = repr(value)
     try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors.append(_err(index, name, "invalid", _("A number is required.")))
+        return parse_decimal_input(value, max_digits=MAX_DIGITS[places], decimal_places=places)
+    except InputError as exc:
+        code = {"invalid_number": "invalid"}.get(exc.code, exc.code)
+        message = {
+            "invalid": _("A number is required."),
+            "max_decimal_places": _("At most %(places)d decimal places.") % {"places": places},
+        }.get(code, exc.message)
+        errors.append(_err(index, name, code, message))
         return None
-    if not number.is_finite():
-        errors.append(_err(index, name, "invalid", _("A number is required.")))
-        return None
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        errors.append(
-            _err(
-                index,
-                name,
-                "max_decimal_places",
-                _("At most %(places)d decimal places.") % {"places": places},
-            )
-        )
-        return None
-    if abs(number) >= Decimal(10) ** (13 if places == 3 else 14):
-        errors.append(_err(index, name, "max_digits", _("The number is too large.")))
-        return None
-    return number.quantize(Decimal(1).scaleb(-places))
 
 
 def _err(index: int, name: str, code: str, message: str) -> dict:
@@ -92,25 +81,12 @@ def _moment(value, default_tz, errors, index) -> dt.datetime | None:
     if value in (None, ""):
         errors.append(_err(index, "sold_at", "required", _("This field is required.")))
         return None
-    moment = value if isinstance(value, dt.datetime) else None
-    if moment is None:
-        try:
-            moment = parse_datetime(str(value).strip())
-        except ValueError:
-            moment = None
-    if moment is None:
-        errors.append(
-            _err(index, "sold_at", "invalid", _("Use ISO 8601, e.g. 2026-10-05T14:30:00+08:00."))
-        )
+    try:
+        return parse_datetime_input(value, default_zone=default_tz)
+    except InputError as exc:
+        code = {"invalid_datetime": "invalid"}.get(exc.code, exc.code)
+        errors.append(_err(index, "sold_at", code, exc.message))
         return None
-    if timezone.is_naive(moment):
-        if default_tz is None:
-            errors.append(
-                _err(index, "sold_at", "naive_datetime", _("Give the time with its UTC offset."))
-            )
-            return None
-        moment = moment.replace(tzinfo=ZoneInfo(default_tz))
-    return moment
 
 
 def sale_lines_ingest(

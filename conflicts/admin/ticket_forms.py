@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from conflicts import services
 from conflicts.models import Ticket
 from dealers.models import Dealer
+from portal.inputs import MAX_TEXT
 from portal.models import User
 
 
@@ -53,7 +54,10 @@ class TicketChangeForm(forms.ModelForm):
     fields handled by services."""
 
     reply = forms.CharField(
-        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_TEXT,
     )
     reply_internal = forms.BooleanField(label=_("Internal note (staff only)"), required=False)
     new_status = forms.ChoiceField(label=_("Move to status"), required=False, choices=[])

@@ -6,7 +6,8 @@ from rest_framework import serializers
 from conflicts.models import Category, Priority, Ticket, TicketAttachment, TicketComment
 from conflicts.selectors import ticket_sla_explanation
 from dealers.models import Dealer
-from portal.api.serializers import CurrentDealerDefault, ScopedSlugRelatedField
+from portal.api.serializers import CurrentDealerDefault, DateTimeField, ScopedSlugRelatedField
+from portal.inputs import MAX_TEXT
 
 STATUS_HELP = " | ".join(Ticket.Status.values)
 
@@ -100,8 +101,10 @@ class TicketCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    opened_at = serializers.DateTimeField(
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=MAX_TEXT
+    )
+    opened_at = DateTimeField(
         required=False, help_text="Staff and manufacturer keys only: when it really happened."
     )
 
@@ -112,11 +115,11 @@ class TicketUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text=STATUS_HELP)
-    at = serializers.DateTimeField(
+    status = serializers.CharField(max_length=32, help_text=STATUS_HELP)
+    at = DateTimeField(
         required=False, help_text="Staff and manufacturer keys only: when it really happened."
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=MAX_TEXT)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -129,9 +132,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=MAX_TEXT)
     internal = serializers.BooleanField(default=False)
-    at = serializers.DateTimeField(required=False)
+    at = DateTimeField(required=False)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from conflicts import selectors, services
@@ -13,6 +13,7 @@ from conflicts.filters import TicketFilter
 from conflicts.models import Ticket, TicketAttachment
 from portal.api.exceptions import call_service
 from portal.api.filters import reject_unknown_query_params
+from portal.api.parsers import JSONParser
 from portal.api.views import PortalNoDeleteViewSet
 
 

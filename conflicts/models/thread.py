@@ -11,6 +11,8 @@ from conflicts.models.policies import Priority
 from conflicts.models.tickets import Ticket
 from portal.access import TenantQuerySet
 from portal.clock import format_instant
+from portal.files import stored_name
+from portal.inputs import MAX_TEXT
 
 
 class TicketCommentQuerySet(TenantQuerySet):
@@ -39,7 +41,7 @@ class TicketComment(models.Model):
     internal = models.BooleanField(
         _("internal"), default=False, help_text=_("Internal notes are seen by staff only.")
     )
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=MAX_TEXT)
     created_at = models.DateTimeField(_("written"))
 
     objects = TicketCommentQuerySet.as_manager()
@@ -59,7 +61,9 @@ class TicketAttachmentQuerySet(TicketCommentQuerySet):
 
 
 def attachment_path(instance, filename):
-    return f"tickets/{instance.ticket_id}/{filename}"
+    # Never the uploaded name: a generated one with the extension of the checked type (the
+    # user's name is kept in ``name``, for display and download only).
+    return f"tickets/{instance.ticket_id}/{stored_name(instance.content_type)}"
 
 
 class TicketAttachment(models.Model):

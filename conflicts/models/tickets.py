@@ -17,6 +17,7 @@ from portal import messages
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
 from portal.clock import format_instant
+from portal.inputs import MAX_TEXT
 from portal.messages import Message
 
 
@@ -45,7 +46,7 @@ class Ticket(models.Model):
     Priority = Priority
 
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
     #: A title and description the system wrote (a channel conflict), as msgid and
     #: parameters (portal.messages) shown in the reader's language; ``title`` and
     #: ``description`` then hold the English text. Empty for what people wrote.

@@ -44,7 +44,7 @@ from conflicts.services.sla import (
 from dealers.models import Dealer
 from dealers.selectors import region_channel_managers
 from portal.access import Actor, actor_from
-from portal.files import MAX_DOCUMENT_BYTES, sniff_document_type
+from portal.files import MAX_DOCUMENT_BYTES, display_name, sniff_document_type
 from portal.messages import Message
 from portal.messages import english as _english
 
@@ -300,7 +300,7 @@ def ticket_attach(*, actor, ticket: Ticket, upload, comment: TicketComment | Non
     upload.seek(0)
     if content_type is None:
         raise _error("file", _("Only PDF, JPEG and PNG files are accepted."), "invalid_type")
-    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
+    name = display_name(getattr(upload, "name", ""))
     attachment = TicketAttachment(
         ticket=ticket,
         comment=comment,

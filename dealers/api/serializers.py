@@ -13,6 +13,7 @@ from dealers.models import (
     Tier,
 )
 from portal.api.serializers import MoneyField, ScopedSlugRelatedField, ValidatedModelSerializer
+from portal.inputs import MAX_TEXT
 from portal.models import User
 
 
@@ -224,13 +225,13 @@ class ApplicationScoreSerializer(serializers.Serializer):
     sales = serializers.IntegerField(min_value=1, max_value=5)
     market = serializers.IntegerField(min_value=1, max_value=5)
     service = serializers.IntegerField(min_value=1, max_value=5)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
 
 
 class ApplicationRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=MAX_TEXT)
 
 
 class DealerNoticeSerializer(serializers.Serializer):
     given_on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from dealers.models.dealers import Dealer
 from portal.access import TenantManager
 from portal.audit import audited_history
+from portal.inputs import MAX_LONG_TEXT
 
 
 class Agreement(models.Model):
@@ -55,7 +56,7 @@ class Agreement(models.Model):
     )
     notice_period_days = models.PositiveIntegerField(_("notice period (days)"), default=90)
     transition_period_days = models.PositiveIntegerField(_("transition period (days)"), default=30)
-    terms = models.TextField(_("terms"), blank=True)
+    terms = models.TextField(_("terms"), blank=True, max_length=MAX_LONG_TEXT)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed by"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dealers import calculations
 from portal.access import actor_from
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 PENDING_STATES = ("submitted", "under_review")
@@ -80,7 +81,7 @@ class Application(models.Model):
     score_service = models.PositiveSmallIntegerField(
         _("service capability (1–5)"), null=True, blank=True, validators=SCORE_VALIDATORS
     )
-    review_notes = models.TextField(_("review notes (internal)"), blank=True)
+    review_notes = models.TextField(_("review notes (internal)"), blank=True, max_length=MAX_TEXT)
     dealer_code = models.CharField(
         _("dealer code on approval"),
         max_length=32,

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from portal import messages
 from portal.access import TenantManager
 from portal.audit import audited_history
+from portal.inputs import MAX_TEXT
 
 period_validator = RegexValidator(
     r"^\d{4}Q[1-4]$", _("A period looks like 2026Q4."), code="invalid_period"
@@ -36,7 +37,7 @@ class CertificationProgram(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         _("validity (months)"), default=24, validators=[MinValueValidator(1)]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
     active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history()
@@ -215,7 +216,7 @@ class TierChange(models.Model):
         on_delete=models.PROTECT,
         related_name="change",
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=MAX_TEXT)
     #: The reason the evaluation wrote (portal.messages), shown in the reader's language;
     #: ``reason`` then holds its English text. Empty for a reason staff wrote.
     reason_message = models.JSONField(_("reason message"), default=dict, blank=True)

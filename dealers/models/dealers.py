@@ -11,6 +11,7 @@ from dealers.models.regions import Region, code_validator
 from portal.access import TenantManager
 from portal.audit import audited_history
 from portal.clock import manufacturer_date, manufacturer_today
+from portal.inputs import MAX_TEXT
 from portal.translated_names import TranslatedNameModel
 
 
@@ -39,7 +40,7 @@ class Tier(TranslatedNameModel):
     priority_support = models.BooleanField(_("priority support"), default=False)
     early_access = models.BooleanField(_("early access to beta products"), default=False)
     named_contact = models.BooleanField(_("named support contact"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT)
 
     history = audited_history()
 

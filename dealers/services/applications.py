@@ -30,6 +30,7 @@ from dealers.models import (
 )
 from dealers.services._common import _today, _user_invite
 from portal import events
+from portal.files import display_name
 from portal.messages import Message
 from portal.models import User
 from portal.notifications import notification_send
@@ -40,14 +41,14 @@ def document_check(upload) -> tuple[str, str]:
     and size (≤ 10 MB). Raises ValidationError otherwise."""
     if upload.size > calculations.MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            _("%(name)s is larger than 10 MB.") % {"name": upload.name}, code="file_too_large"
+            _("%(name)s is larger than 10 MB.") % {"name": display_name(upload.name)}, code="file_too_large"
         )
     upload.seek(0)
     head = upload.read(16)
     content_type = calculations.sniff_document_type(head)
     if content_type is None:
         raise ValidationError(
-            _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": upload.name},
+            _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": display_name(upload.name)},
             code="invalid_file_type",
         )
     digest = hashlib.sha256()
@@ -148,7 +149,7 @@ def application_submit(
         document = ApplicationDocument(
             application=application,
             kind=kind,
-            original_name=(getattr(upload, "name", "") or "")[:255],
+            original_name=display_name(getattr(upload, "name", ""), max_length=255),
             content_type=content_type,
             size=upload.size,
             sha256=sha,

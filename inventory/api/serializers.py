@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from dealers.models import Dealer, Product, ProductLine, Region
 from inventory.models import StockLevel, Warehouse
-from portal.api.serializers import MoneyField, ValidatedModelSerializer
+from portal.api.serializers import DateTimeField, MoneyField, ValidatedModelSerializer
 
 
 class ProductSerializer(ValidatedModelSerializer):
@@ -60,7 +60,7 @@ class SetItemSerializer(serializers.Serializer):
     warehouse = serializers.CharField()
     sku = serializers.CharField()
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
-    as_of = serializers.DateTimeField()
+    as_of = DateTimeField()
 
 
 class SyncRequestSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ products and warehouses."""
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from inventory.models import StockLevel, Warehouse
 from portal.access import actor_from
 from portal.api.filters import reject_unknown_query_params
 from portal.api.idempotency import idempotent_response
+from portal.api.parsers import JSONParser
 from portal.api.schema import error_responses
 from portal.api.views import PortalNoDeleteViewSet, PortalReadOnlyViewSet
 

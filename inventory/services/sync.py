@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from inventory import bulk, calculations
 from inventory.models import StockLevel, StockMovement, Warehouse
-from inventory.services.validation import StockBatchInvalid, _error, _validate
+from inventory.services.validation import MAX_QUANTITY, StockBatchInvalid, _error, _validate
 from portal import events
 from portal.access import Actor, actor_from
 
@@ -218,6 +218,16 @@ def stock_levels_apply_adjustments(
                     "negative_result",
                     _("This would make the quantity negative (current quantity %(quantity)s).")
                     % {"quantity": level.quantity},
+                )
+            )
+            continue
+        if after > MAX_QUANTITY:
+            errors.append(
+                _error(
+                    item.index,
+                    "delta",
+                    "max_digits",
+                    _("This would make the quantity larger than %(max)s.") % {"max": MAX_QUANTITY},
                 )
             )
             continue

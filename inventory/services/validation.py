@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 
 from dealers.models import Product
 from inventory.models import Warehouse
 from portal.access import Actor
+from portal.inputs import InputError, parse_datetime_input, parse_decimal_input
 
 MAX_BATCH_ITEMS = 10_000
 #: how far in the future an ``as_of`` may be (clock skew between systems)
@@ -88,17 +87,10 @@ def _error(index, field_name, code, message=None) -> ItemError:
 
 
 def _decimal(value) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
+    try:  # the column's bounds: numeric(14, 3)
+        return parse_decimal_input(value, max_digits=14, decimal_places=3)
+    except InputError:
         return None
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if not number.is_finite() or number.as_tuple().exponent < -3 or abs(number) > MAX_QUANTITY:
-        return None
-    return number.quantize(Decimal("0.001"))
 
 
 def _text(raw: dict, name: str, index: int, errors: list, *, max_length=64) -> str | None:
@@ -183,14 +175,15 @@ def _as_of(raw, index, errors, *, now) -> datetime | None:
         errors.append(_error(index, "as_of", "required"))
         return None
     try:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
+        parsed = parse_datetime_input(value) if isinstance(value, str) else None
+    except InputError as exc:
+        if exc.code == "invalid_datetime":
+            parsed = None
+        else:
+            errors.append(_error(index, "as_of", exc.code, exc.message))
+            return None
     if parsed is None:
         errors.append(_error(index, "as_of", "malformed"))
-        return None
-    if timezone.is_naive(parsed):
-        errors.append(_error(index, "as_of", "naive_datetime"))
         return None
     if parsed > now + AS_OF_TOLERANCE:
         errors.append(_error(index, "as_of", "future_as_of"))

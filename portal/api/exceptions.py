@@ -1,10 +1,12 @@
 """Error helpers shared by the API: one JSON shape (drf-standardized-errors) everywhere, and
 the one place where a service's Django errors become the API's."""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_standardized_errors import handler
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -22,6 +24,23 @@ class Unprocessable(APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request could not be processed."
     default_code = "unprocessable"
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"
+
+
+class ExceptionHandler(handler.ExceptionHandler):
+    """drf-standardized-errors' handler, which also answers a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django refuses it when DRF reads it) with a 413 in the
+    API's error shape instead of Django's plain 400 page."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RequestDataTooBig):
+            return RequestTooLarge()
+        return super().convert_known_exceptions(exc)
 
 
 def django_to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:

@@ -7,11 +7,30 @@ from rest_framework import serializers
 
 from portal.access import actor_from
 from portal.api.exceptions import django_to_drf_error
+from portal.inputs import InputError, check_datetime, parse_datetime_input
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A time by the one rule of ``portal.inputs``: offset within ±15:59, year 1900–9998."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                check_datetime(parse_datetime_input(value, default_zone="UTC"))
+            except InputError as exc:
+                if exc.code != "invalid_datetime":
+                    raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return super().to_internal_value(value)
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):
     """Runs the model's ``full_clean()`` (fields, ``clean()``, constraints) before saving,
     as NetBox does, so forms, admin and API enforce the same rules."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -78,6 +97,7 @@ class MoneyField(serializers.DecimalField):
 
 __all__ = [
     "CurrentDealerDefault",
+    "DateTimeField",
     "MoneyField",
     "ScopedSlugRelatedField",
     "ValidatedModelSerializer",

@@ -258,7 +258,7 @@ def test_only_staff_download_documents(client, staff):
     app = submit_application()
     doc = app.documents.get()
     url = reverse("dealers:application_document", args=[doc.pk])
-    assert client.get(url).status_code == 302  # to the admin login
+    assert client.get(url).status_code == 404  # never a log-in page: files are not pages
     client.force_login(staff)
     response = client.get(url)
     assert response.status_code == 200

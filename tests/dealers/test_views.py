@@ -122,7 +122,7 @@ def test_owner_invites_and_removes_members(
     assert membership.dealer == dealer
     assert "/accounts/reset/" in mail.outbox[-1].body
     page = owner_client.get(reverse("dealers:members"), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert "return confirm('确定移除此用户？')" in page.content.decode()  # escapejs'd
+    assert 'data-confirm="确定移除此用户？"' in page.content.decode()  # asked by static/portal/site.js
     response = owner_client.post(reverse("dealers:member_remove", args=[membership.pk]))
     assert response.status_code == 302
     membership.user.refresh_from_db()

@@ -1,7 +1,10 @@
-"""Load the demo data. Idempotent: running it again changes nothing that is already there."""
+"""Load the demo data. Idempotent: running it again changes nothing that is already there.
+
+Never in production: the demo's log-ins have published passwords. The command refuses to
+run under ``DJANGO_ENV=production`` or with ``DEBUG`` off (outside the test suite)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -13,6 +16,11 @@ class Command(BaseCommand):
     help = "Create or complete the demo data (idempotent) and print the demo log-ins."
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION or not (settings.DEBUG or settings.TESTING):
+            raise CommandError(
+                "seed_demo refuses to run in production (DJANGO_ENV=production or DEBUG off): "
+                "its log-ins have published passwords."
+            )
         logins: dict[str, tuple[str, str]] = {}
         # Demo notifications are not e-mailed (the console backend would flood the output).
         with (
