@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from portal import views
+from portal import mfa_views, views
 
 PAGE_APPS = [app for app in settings.PROJECT_APPS if app != "portal"]
 
@@ -22,6 +22,15 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/two-factor/", mfa_views.mfa_setup, name="mfa-setup"),
+    path("accounts/two-factor/qr.svg", mfa_views.mfa_qr, name="mfa-qr"),
+    path("accounts/two-factor/verify/", mfa_views.mfa_verify, name="mfa-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        mfa_views.mfa_recovery_codes,
+        name="mfa-recovery-codes",
+    ),
+    path("accounts/two-factor/disable/", mfa_views.mfa_disable, name="mfa-disable"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
