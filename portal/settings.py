@@ -267,7 +267,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_KEY_CUSTOM_HEADER = None  # keys arrive in `Authorization: Api-Key <key>`
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
+    # a lost database is a 503 (code database_unavailable), not a 500
+    "EXCEPTION_HANDLER_CLASS": "portal.api.exceptions.ExceptionHandler",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Channel Portal API",
     "DESCRIPTION": "REST API for dealers' and the manufacturer's systems. "

@@ -14,6 +14,8 @@ admin.site.site_header = _("Channel Portal administration")
 admin.site.site_title = _("Channel Portal")
 admin.site.index_title = _("Manufacturer administration")
 
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,8 @@ the one place where a service's Django errors become the API's."""
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
 
@@ -53,3 +54,25 @@ def call_service(fn, **kwargs):
         raise exceptions.PermissionDenied(str(exc) or None) from None
     except ObjectDoesNotExist:
         raise exceptions.NotFound() from None
+
+
+class DatabaseUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; nothing was changed. Retry later."
+    default_code = "database_unavailable"
+    wait = 30  # Retry-After
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether an exception means PostgreSQL could not be reached or the connection broke
+    (the transaction of the request is then rolled back: nothing half-applied)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+class ExceptionHandler(StandardizedExceptionHandler):
+    """drf-standardized-errors' handler, with a lost database a 503 instead of a 500."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if database_unavailable(exc):
+            return DatabaseUnavailable()
+        return super().convert_known_exceptions(exc)
