@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.audit import current_actor
+from portal.crash_points import crash_point
 from portal.models import JobRun
 
 
@@ -71,6 +72,7 @@ class RunHandle:
         for key, value in counts.items():
             self._counts[key] = self._counts.get(key, 0) + value
         self._save()
+        crash_point("job.advance")
 
     def count(self, **counts: int) -> None:
         self.advance(0, **counts)

@@ -15,6 +15,7 @@ from conflicts.models import Escalation, Ticket, TicketEvent
 from conflicts.services._common import _event, _group_users, _notify, ticket_url
 from conflicts.services.sla import _pending_steps, _sla_context, ticket_recompute_sla
 from dealers.selectors import region_channel_managers
+from portal.crash_points import crash_point
 
 #: the name the sweep logged under before services became a package
 logger = logging.getLogger("conflicts.services")
@@ -144,4 +145,5 @@ def ticket_escalate_due(*, now: datetime | None = None, batch_size: int = 500) -
             except ValidationError as exc:  # bad data on one ticket must not stop the sweep
                 logger.error("ticket %s cannot be escalated: %s", ticket_id, exc.messages)
                 outcome.failed.append(ticket_id)
+        crash_point("escalation.ticket")
     return outcome
