@@ -35,11 +35,11 @@ def _default(key, default=None, *args, **kwargs):
 
 class FailOpenRedisCache(RedisCache):
     get = _fail_open("get", _default)
-    get_many = _fail_open("get_many", {})
+    get_many = _fail_open("get_many", lambda *a, **k: {})
     has_key = _fail_open("has_key", False)
     set = _fail_open("set", None)
     add = _fail_open("add", False)
-    set_many = _fail_open("set_many", [])
+    set_many = _fail_open("set_many", lambda *a, **k: [])
     touch = _fail_open("touch", False)
     delete = _fail_open("delete", False)
     delete_many = _fail_open("delete_many", None)

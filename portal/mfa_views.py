@@ -109,7 +109,12 @@ def mfa_recovery_codes(request):
     return render(
         request,
         "registration/mfa_setup.html",
-        {"enrolled": True, "recovery_codes": codes, "required": False, "next": "/"},
+        {
+            "enrolled": True,
+            "recovery_codes": codes,
+            "required": request.user.is_staff and settings.STAFF_MFA_REQUIRED,
+            "next": reverse("mfa-setup"),
+        },
     )
 
 

@@ -50,20 +50,20 @@ def break_component_dealer():
 def count_a_line_late_and_in_its_month():
     draft = CommissionStatement.objects.filter(status="draft").order_by("pk")[0]
     line = SaleLine.objects.filter(dealer=draft.dealer, sold_at__date__gte=draft.period).first()
-    StatementComponent.objects.create(
+    late = StatementComponent.objects.create(
         statement=draft, dealer=draft.dealer, kind="late", amount=1, sale_line=line
     )
     CommissionStatement.objects.filter(pk=draft.pk).update(total=draft.total + 1)
+    return late
 
 
 def count_a_line_late_twice():
     drop_constraint(StatementComponent._meta.db_table, "component_late_line_once")
-    count_a_line_late_and_in_its_month()
-    late = StatementComponent.objects.get(kind="late", reason="")
+    late = count_a_line_late_and_in_its_month()
     late.pk = None
     late.save()
-    statement = late.statement
-    CommissionStatement.objects.filter(pk=statement.pk).update(total=statement.total + 2)
+    statement = CommissionStatement.objects.get(pk=late.statement_id)
+    CommissionStatement.objects.filter(pk=statement.pk).update(total=statement.total + 1)
 
 
 def escalate_twice_to_one_level():
