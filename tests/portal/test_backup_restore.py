@@ -13,6 +13,7 @@ from django.db import connection
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(900),  # seed_demo on a busy machine
     pytest.mark.skipif(
         not (shutil.which("pg_dump") and shutil.which("pg_restore")),
         reason="pg_dump / pg_restore not installed (apt-get install postgresql-client)",

@@ -14,7 +14,7 @@ from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from conflicts.models import Escalation, Ticket
 from inventory.models import StockLevel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(900)]  # seed_demo on a busy machine
 
 
 def check_integrity() -> str:
