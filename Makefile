@@ -9,7 +9,16 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test bench venv lint messages compilemessages check-services e2e-deps clean
+.PHONY: run test bench venv lint messages compilemessages check-services system-deps system-deps-run e2e-deps clean
+
+## Debian packages the machine lacks (gettext, python3-venv; for tests also chromium and
+## fonts-noto-cjk): installed with apt-get when root or password-less sudo, else the one
+## command to run is printed.
+system-deps-run:
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh run
+
+system-deps:
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh test
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=python3.11)"; exit 1; }
@@ -33,21 +42,20 @@ messages: $(STAMP)
 	cd templates && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete -v 0
 
 ## The demo: SQLite and a file-based queue unless DATABASE_URL / REDIS_URL are set.
-run: $(STAMP)
+run: system-deps-run $(STAMP)
 	@bash scripts/run-demo.sh
 
 check-services: $(STAMP)
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) scripts/check_services.py
 
-e2e-deps:
-	@command -v chromium >/dev/null || { echo "Browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk"; exit 1; }
+e2e-deps: system-deps
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: $(STAMP) check-services e2e-deps compilemessages
+test: system-deps $(STAMP) check-services compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import audit, roles  # noqa: F401  (connect receivers)
+        from . import audit, mfa, roles  # noqa: F401  (connect receivers)

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from portal.audit import current_actor
 from portal.clock import format_instant
+from portal.crash_points import crash_point
 from portal.discovery import app_modules
 from portal.models import JobRun
 
@@ -74,6 +75,7 @@ class RunHandle:
         for key, value in counts.items():
             self._counts[key] = self._counts.get(key, 0) + value
         self._save()
+        crash_point("job.advance")
 
     def count(self, **counts: int) -> None:
         self.advance(0, **counts)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
+from portal import mfa_views, views
 
 handler404 = "portal.views.page_not_found"
 
@@ -14,6 +14,8 @@ PAGE_APPS = [app for app in settings.PROJECT_APPS if app != "portal"]
 admin.site.site_header = _("Channel Portal administration")
 admin.site.site_title = _("Channel Portal")
 admin.site.index_title = _("Manufacturer administration")
+
+handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -24,6 +26,15 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", mfa_views.mfa_setup, name="mfa-setup"),
+    path("accounts/two-factor/qr.svg", mfa_views.mfa_qr, name="mfa-qr"),
+    path("accounts/two-factor/verify/", mfa_views.mfa_verify, name="mfa-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        mfa_views.mfa_recovery_codes,
+        name="mfa-recovery-codes",
+    ),
+    path("accounts/two-factor/disable/", mfa_views.mfa_disable, name="mfa-disable"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),

@@ -1,19 +1,22 @@
 """Kernel pages: the health check, the language switcher, the throttled password-reset form,
-and the API's 404 for URLs that match no route."""
+the API's 404 for URLs that match no route, and the server-error page."""
 
 import hashlib
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal.api.exceptions import DatabaseUnavailable, database_unavailable
 from portal.api.throttling import PasswordResetThrottle
 from portal.celery import app
 from portal.services import user_set_language
@@ -97,3 +100,24 @@ class PasswordResetView(auth_views.PasswordResetView):
             response["Retry-After"] = str(max(1, round(wait)))
             return response
         return super().form_valid(form)
+
+
+def server_error(request):
+    """handler500: an unreachable database (in a view or a middleware) is a 503 — JSON in
+    the API's error shape under /api/, a plain page elsewhere (no template: it would need
+    the database) — anything else Django's 500."""
+    if not database_unavailable(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        error = DatabaseUnavailable()
+        body = {
+            "type": "server_error",
+            "errors": [{"code": error.default_code, "detail": str(error.detail), "attr": None}],
+        }
+        return JsonResponse(body, status=503, headers={"Retry-After": "30"})
+    message = _("The service is briefly unavailable; nothing was changed. Please try again in a minute.")
+    return HttpResponse(
+        f"<!DOCTYPE html><title>503</title><p>{escape(message)}</p>",
+        status=503,
+        headers={"Retry-After": "30"},
+    )

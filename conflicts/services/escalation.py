@@ -16,6 +16,7 @@ from conflicts.models import Escalation, Ticket, TicketEvent
 from conflicts.services._common import _event, _group_users, _notify, _record, ticket_url
 from conflicts.services.sla import _pending_steps, _sla_context, ticket_recompute_sla
 from dealers.selectors import region_channel_managers
+from portal.crash_points import crash_point
 from portal.messages import Message
 
 #: the name the sweep logged under before services became a package
@@ -193,6 +194,7 @@ def ticket_escalate_due(
         for ticket_id in ids:
             seen.add(ticket_id)
             _escalate_one(ticket_id, now=now, outcome=outcome)
+            crash_point("escalation.ticket")  # test hook (tests/portal/test_crash_recovery.py)
         if time.monotonic() >= deadline:
             outcome.budget_spent = (
                 Ticket.objects.filter(next_escalation_at__lte=now).exclude(pk__in=seen).exists()

@@ -4,7 +4,7 @@ the one place where a service's Django errors become the API's."""
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_standardized_errors import handler
 from rest_framework import exceptions, serializers, status
@@ -30,17 +30,6 @@ class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is too large.")
     default_code = "request_too_large"
-
-
-class ExceptionHandler(handler.ExceptionHandler):
-    """drf-standardized-errors' handler, which also answers a body over
-    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django refuses it when DRF reads it) with a 413 in the
-    API's error shape instead of Django's plain 400 page."""
-
-    def convert_known_exceptions(self, exc: Exception) -> Exception:
-        if isinstance(exc, RequestDataTooBig):
-            return RequestTooLarge()
-        return super().convert_known_exceptions(exc)
 
 
 def django_to_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -91,3 +80,30 @@ def call_service(fn, **kwargs):
         raise exceptions.PermissionDenied(str(exc) or None) from None
     except ObjectDoesNotExist:
         raise exceptions.NotFound() from None
+
+
+class DatabaseUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; nothing was changed. Retry later."
+    default_code = "database_unavailable"
+    wait = 30  # Retry-After
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether an exception means PostgreSQL could not be reached or the connection broke
+    (the transaction of the request is then rolled back: nothing half-applied)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+class ExceptionHandler(handler.ExceptionHandler):
+    """drf-standardized-errors' handler, which also answers a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django refuses it when DRF reads it) with a 413 in the
+    API's error shape instead of Django's plain 400 page, and a lost database with a 503
+    instead of a 500."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RequestDataTooBig):
+            return RequestTooLarge()
+        if database_unavailable(exc):
+            return DatabaseUnavailable()
+        return super().convert_known_exceptions(exc)
