@@ -95,6 +95,7 @@ def hant() -> int:
             if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgctxt = None
         po.save()
     return 0
 
@@ -152,6 +153,7 @@ def carry(path: str, *moves: str) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgctxt = None
         po.save()
     return 0
 
