@@ -1,5 +1,4 @@
-"""Ticket writes: open, comment, attach, move along the statuses, change priority or
-category, assign (DOMAIN.md §7.1)."""
+"""Ticket writes (DOMAIN.md §7.1): open, comment, attach, transition, re-prioritise, assign."""
 
 from __future__ import annotations
 
