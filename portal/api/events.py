@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
 
 from portal.models import Event
 
@@ -48,17 +49,14 @@ def _positive_int(request, name: str, default: int | None) -> int | None:
     return value
 
 
-class EventViewSet(viewsets.GenericViewSet):
+class EventStreamView(APIView):
     """The events the caller may see (a dealer key: its dealer's; a manufacturer key:
     all), after the event ``after``, oldest first. ``next`` is the URL of the following
-    page; poll it (it stays valid when empty)."""
-
-    queryset = Event.objects.select_related("dealer")
-    serializer_class = EventSerializer
-    pagination_class = None
-    filter_backends = []
+    page; poll it (it stays valid when empty). One object per page, not a list (an
+    APIView, so that the schema does not describe it as an array)."""
 
     @extend_schema(
+        operation_id="events_list",
         parameters=[
             OpenApiParameter("after", OpenApiTypes.INT, description="The last event id received."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 1,000."),
@@ -69,7 +67,7 @@ class EventViewSet(viewsets.GenericViewSet):
             {"next": serializers.URLField(), "results": EventSerializer(many=True)},
         ),
     )
-    def list(self, request):
+    def get(self, request):
         unknown = sorted(set(request.query_params) - PARAMETERS)
         if unknown:
             raise _error(unknown[0], _("Unknown query parameter."), "unknown_parameter")

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from portal.api.exceptions import call_service
 from portal.api.idempotency import idempotent_response
+from portal.api.schema import error_responses
 from portal.api.views import PortalReadOnlyViewSet
 from rotation import selectors, services
 from rotation.api import serializers as s
@@ -40,7 +41,7 @@ class SuggestionViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.ProposeSerializer,
-        responses={201: s.TransferSerializer},
+        responses={201: s.TransferSerializer, **error_responses(409, 422)},
         parameters=[IDEMPOTENCY],
     )
     @action(detail=True, methods=["post"])
@@ -93,7 +94,7 @@ class TransferViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.TransferCreateSerializer,
-        responses={201: s.TransferSerializer},
+        responses={201: s.TransferSerializer, **error_responses(409, 422)},
         parameters=[IDEMPOTENCY],
     )
     def create(self, request, *args, **kwargs):
@@ -116,25 +117,41 @@ class TransferViewSet(PortalReadOnlyViewSet):
 
         return idempotent_response(request, required=False, handler=handler)
 
-    @extend_schema(request=None, responses=s.TransferSerializer, parameters=[IDEMPOTENCY])
+    @extend_schema(
+        request=None,
+        responses={200: s.TransferSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY],
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept the caller's side (dealers)."""
         return self._step(request, services.transfer_accept)
 
-    @extend_schema(request=None, responses=s.TransferSerializer, parameters=[IDEMPOTENCY])
+    @extend_schema(
+        request=None,
+        responses={200: s.TransferSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY],
+    )
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
         """The sender ships: its stock level loses the quantity (`transfer_out`)."""
         return self._step(request, services.transfer_ship)
 
-    @extend_schema(request=None, responses=s.TransferSerializer, parameters=[IDEMPOTENCY])
+    @extend_schema(
+        request=None,
+        responses={200: s.TransferSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY],
+    )
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
         """The receiver confirms arrival: its stock level gains the quantity (`transfer_in`)."""
         return self._step(request, services.transfer_receive)
 
-    @extend_schema(request=s.CancelSerializer, responses=s.TransferSerializer, parameters=[IDEMPOTENCY])
+    @extend_schema(
+        request=s.CancelSerializer,
+        responses={200: s.TransferSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel before shipping (either dealer or staff)."""
