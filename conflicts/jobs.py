@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conflicts.calendar_data import CHINA_CALENDAR_CODE, china_days, load_china_year
 from conflicts.models import BusinessCalendar, CalendarHoliday, MakeUpWorkday
@@ -17,6 +17,7 @@ from conflicts.services import SweepOutcome, ticket_escalate_due
 from conflicts.services._common import _notify
 from portal.clock import manufacturer_today
 from portal.job_runs import job_run
+from portal.messages import Message
 from portal.models import User
 
 
@@ -76,18 +77,21 @@ def _notify_missing_holidays(calendar, year: int) -> None:
     _notify(
         list(keepers.distinct()),
         kind="calendar.holidays_missing",
-        title_fn=lambda: (
-            _("%(year)s holidays of %(calendar)s are provisional: the official notice is missing")
-            % {"year": year, "calendar": calendar.name}
+        title=Message(
+            gettext_noop(
+                "%(year)s holidays of %(calendar)s are provisional: the official notice is missing"
+            ),
+            year=str(year),
+            calendar=calendar.name,
         ),
-        body_fn=lambda: (
-            _(
+        body=Message(
+            gettext_noop(
                 "The statutory days were loaded without make-up working days. Once the official "
                 "notice is published, upgrade the holidays package and run "
                 "“manage.py load_china_holidays --year %(year)s --replace”, or correct the "
                 "days in the admin."
-            )
-            % {"year": year}
+            ),
+            year=str(year),
         ),
         url=reverse("admin:conflicts_businesscalendar_change", args=[calendar.pk]),
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from commissions import services as commissions
 from commissions.models import SaleLine
 from dealers.models import Dealer, DealerMembership, Product, Region
+from inventory import services as inventory
 from inventory.models import ReorderRule, Warehouse
 from portal.access import Actor
 from portal.models import User
@@ -106,6 +107,8 @@ def seed(stdout):
         defaults={"min_days_cover": Decimal("7"), "max_days_cover": Decimal("30")},
     )
     _sales(now)
+    # the new rule's alerts now, not at the next seeding (which must change nothing)
+    inventory.stock_alerts_evaluate(product_ids=[Product.objects.get(sku="HOME-300").pk])
     if not StockTransfer.objects.filter(note=DEMO_NOTE).exists():
         _transfers()
     services.transfer_suggestions_compute(province_code="CN-GD", now=now)

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from webhooks.services.deliveries import deliveries_attempt_due, delivery_attempt
+from webhooks.jobs import deliveries_attempt_due_job
+from webhooks.services.deliveries import delivery_attempt
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -16,4 +17,4 @@ def deliver(delivery_id: int) -> str:
 def deliver_due() -> int:
     """Every minute: attempt the deliveries that are due — long retries, lost tasks,
     workers killed mid-delivery (twin: ``deliver_webhooks``)."""
-    return len(deliveries_attempt_due())
+    return deliveries_attempt_due_job()

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from portal.api.filters import reject_unknown_query_params
 from portal.models import Event
 
 DEFAULT_PAGE_SIZE = 100
@@ -24,7 +25,8 @@ PARAMETERS = {"after", "page_size", "topic"}
 
 
 class EventSerializer(serializers.ModelSerializer):
-    dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    #: null for the manufacturer's own events (no dealer scope)
+    dealer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -68,9 +70,7 @@ class EventStreamView(APIView):
         ),
     )
     def get(self, request):
-        unknown = sorted(set(request.query_params) - PARAMETERS)
-        if unknown:
-            raise _error(unknown[0], _("Unknown query parameter."), "unknown_parameter")
+        reject_unknown_query_params(request, PARAMETERS)
         page_size = min(_positive_int(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         after_id = _positive_int(request, "after", None)
         visible = Event.objects.visible_to(request)

@@ -62,7 +62,7 @@ def test_review_finalise_acknowledge_and_dashboards(page):
         page.select_option("#language-select", "zh-hans")
     page.wait_for_load_state("networkidle")
     page.wait_for_selector("canvas#chart-sales[data-rendered='1']")
-    assert page.locator("#panel-sales h2").inner_text() == "按地区和月份的销售额"
+    assert page.locator("#panel-sales h2").inner_text() == "按区域和月份的销售额"
     assert page.locator("table#table-tiers").is_visible()
     page.context.clear_cookies()  # log out; the language falls back to the browser's (en)
 

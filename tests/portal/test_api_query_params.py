@@ -6,7 +6,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from reviews.models import QuarterlyReview
 from tests.conflicts.factories import make_ticket
-from tests.factories import DealerFactory
+from tests.factories import DealerFactory, StaffUserFactory
+from webhooks.services import endpoints
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,16 @@ def test_the_schema_has_the_list_endpoints_of_domain_section_10():
 @pytest.mark.parametrize("path", list_endpoints())
 def test_unknown_query_parameter_is_a_400_naming_it(manufacturer_client, dealer, path):
     ticket = make_ticket(dealer)
-    url = path.replace("{id}", str(ticket.pk)).replace("{code}", dealer.region.code)
+    object_id = ticket.pk
+    if path.startswith("/api/v1/webhook-endpoints/{id}"):
+        object_id, _secret = endpoints.endpoint_create(
+            actor=StaffUserFactory(is_superuser=True),
+            dealer=dealer,
+            url="https://127.0.0.1:9/hook",
+            topics=["statement.approved"],
+        )
+        object_id = object_id.pk
+    url = path.replace("{id}", str(object_id)).replace("{code}", dealer.region.code)
     assert manufacturer_client.get(url).status_code == 200
     response = manufacturer_client.get(url, {"dealer_code": dealer.code})
     assert response.status_code == 400, (url, response.content)

@@ -39,6 +39,11 @@ TWINS = {
         ["purge_idempotency_keys"],
     ),
     "portal.tasks.dispatch_pending_events": ("dispatch_events", ["dispatch_events"]),
+    "rotation.tasks.suggest_stock_transfers": (
+        "suggest_stock_transfers",
+        ["suggest_stock_transfers"],
+    ),
+    "webhooks.tasks.deliver_due": ("deliver_webhooks", ["deliver_webhooks"]),
     "reviews.tasks.quarterly_reviews": (
         "quarterly_reviews",
         ["run_quarterly_reviews", "--quarter", "2026Q3"],

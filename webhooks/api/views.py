@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.exceptions import call_service
+from portal.api.filters import reject_unknown_query_params
 from portal.api.views import PortalNoDeleteViewSet
 from webhooks.api.serializers import (
     WebhookDeliverySerializer,
@@ -127,6 +128,7 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
     @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
         """The endpoint's deliveries, newest first, each with its attempts."""
+        reject_unknown_query_params(request, {"status"})
         queryset = self._deliveries(self.get_object())
         status_filter = request.query_params.get("status")
         if status_filter:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.dateparse import parse_datetime
 
-from webhooks.services.deliveries import deliveries_attempt_due
+from webhooks.jobs import deliveries_attempt_due_job
 
 
 class Command(BaseCommand):
@@ -12,6 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         now = parse_datetime(options["now"]) if options["now"] else None
-        outcomes = deliveries_attempt_due(now=now)
-        attempted = sum(1 for o in outcomes if o.attempted)
+        attempted = deliveries_attempt_due_job(now=now)
         self.stdout.write(f"{attempted} attempt(s)")
