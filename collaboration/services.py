@@ -93,6 +93,16 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
     return meeting
 
 
+def action_items_announce(*, review_id: int, actor) -> int:
+    """Tell the owners of a review's action items about them once the review is final (while
+    it was a draft they were staff's work in progress, hidden and not announced). Returns
+    how many were announced."""
+    items = list(ActionItem.objects.filter(review_id=review_id).select_related("owner", "review"))
+    for item in items:
+        _notify_owner(item, actor=actor)
+    return len(items)
+
+
 def _notify_owner(item: ActionItem, *, actor) -> None:
     owner = item.owner
     if owner == _user_of(actor):

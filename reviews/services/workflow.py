@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from collaboration.services import action_items_announce
 from portal import events
 from portal.access import actor_from
 from portal.messages import Message
@@ -100,6 +101,8 @@ def review_finalise(*, actor, review: QuarterlyReview) -> QuarterlyReview:
         notification_send(
             recipients=[recipient], kind="review_final", title=title, body=body, url=url
         )
+    # its action items were hidden from the dealer while it was a draft: announce them now
+    action_items_announce(review_id=review.pk, actor=actor)
     return review
 
 
