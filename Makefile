@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal_bench
 
-.PHONY: run test bench venv lint messages compilemessages check-services e2e-deps clean
+.PHONY: run test bench bench-pytest venv lint messages compilemessages check-services e2e-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required (set PYTHON=python3.11)"; exit 1; }
@@ -56,6 +57,10 @@ test: $(STAMP) check-services e2e-deps compilemessages
 		PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) check-services
+	DATABASE_URL=$${BENCH_DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		API_KEY_RATE=1000000/min $(PY) -m benchmarks.run $(if $(QUICK),--quick)
+
+bench-pytest: $(STAMP) check-services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		PORTAL_TESTING=1 API_KEY_RATE=1000000/min $(PY) -m pytest benchmarks --benchmark-enable --benchmark-disable-gc $(PYTEST_ARGS)
 

@@ -85,9 +85,7 @@ def _dealer_dashboard(request, actor) -> dict:
         "announcements": list(
             collaboration_selectors.announcement_list_visible_to(request, user=request.user)[:5]
         ),
-        "notifications": list(
-            notification_list_for(request.user).filter(read_at__isnull=True)[:5]
-        ),
+        "notifications": list(notification_list_for(request.user).filter(read_at__isnull=True)[:5]),
         "review_to_acknowledge": QuarterlyReview.objects.visible_to(request)
         .filter(status="final", acknowledged_at__isnull=True)
         .order_by("-quarter")

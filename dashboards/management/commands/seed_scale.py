@@ -11,6 +11,7 @@ the models need no change here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from decimal import Decimal
 
@@ -24,6 +25,19 @@ from inventory.models import StockLevel, Warehouse
 
 PREFIX = "SC"
 LINE_SLICE = 200_000
+#: a 24×7 policy whose first step is the first-response breach (tickets due for escalation)
+TICKET_POLICY = {
+    "policy_id": None,
+    "category": "channel",
+    "priority": "normal",
+    "first_response_minutes": 240,
+    "resolution_minutes": 2880,
+    "calendar": "24x7",
+    "steps": [
+        {"trigger": "first_response_breach", "level": 1, "group": "channel_manager"},
+        {"trigger": "resolution_breach", "level": 2, "group": "executive"},
+    ],
+}
 
 
 def insert_select(model, *, exprs: dict[str, str], source: str, conflict: str = "", params=()):
@@ -183,7 +197,7 @@ class Command(BaseCommand):
 
     def _dealer_table(self) -> str:
         return (
-            "(SELECT id, region_id, (row_number() OVER (ORDER BY id)) - 1 AS rn, "
+            "(SELECT id, region_id, (row_number() OVER (ORDER BY id)) - 1 AS rn, "  # noqa: S608
             f"count(*) OVER () AS n FROM dealers_dealer WHERE code LIKE '{PREFIX}%%')"
         )
 
@@ -237,7 +251,10 @@ class Command(BaseCommand):
                 "group": "'channel_manager'",
                 "dealer_id": "d.id",
                 "region_id": "d.region_id",
-                "opened_at": "now() - interval '1 day'",
+                "policy_snapshot": ("%s::jsonb", [json.dumps(TICKET_POLICY)]),
+                "opened_at": "now() - interval '2 days'",
+                "first_response_due": "now() - interval '44 hours'",
+                "resolution_due": "now() + interval '1 day'",
                 "next_escalation_at": "CASE WHEN g %% 100 = 0 THEN now() - interval '1 minute' "
                 "ELSE now() + interval '30 days' END",
             },
