@@ -12,9 +12,7 @@ from portal.job_runs import job_run
 from portal.periods import Month
 
 
-def statements_run(
-    *, period: dt.date | Month, dealer_ids=None, dry_run: bool = False, now=None
-):
+def statements_run(*, period: dt.date | Month, dealer_ids=None, dry_run: bool = False, now=None):
     """``services.statements_build`` inside a recorded job run (progress, counts)."""
     params = {"period": str(Month.of(period))}
     if dealer_ids:

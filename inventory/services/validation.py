@@ -3,6 +3,7 @@ warehouses and products it names; every error is listed at once, nothing is appl
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -47,11 +48,26 @@ class StockBatchInvalid(Exception):
         self.errors = errors
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class WarehouseRef:
+    """What a batch needs of a warehouse (read with ``values_list``, no model objects)."""
+
+    pk: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRef:
+    pk: int
+    sku: str
+    name: str
+
+
+@dataclass(slots=True)
 class _Item:
     index: int
-    warehouse: Warehouse
-    product: Product
+    warehouse: WarehouseRef
+    product: ProductRef
     quantity: Decimal | None = None  # sets
     as_of: datetime | None = None  # sets
     delta: Decimal | None = None  # adjustments
@@ -177,15 +193,21 @@ def _number(raw, name, index, errors, *, not_negative=False) -> Decimal | None:
     return number
 
 
+@functools.lru_cache(maxsize=64)
+def _parse_datetime(value: str) -> datetime | None:
+    """Cached: the items of one export usually share their ``as_of``."""
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
 def _as_of(raw, index, errors, *, now) -> datetime | None:
     value = raw.get("as_of")
     if value is None or value == "":
         errors.append(_error(index, "as_of", "required"))
         return None
-    try:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
+    parsed = _parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
         errors.append(_error(index, "as_of", "malformed"))
         return None
@@ -208,11 +230,25 @@ def _validate(actor: Actor, items, *, kind: str, now: datetime) -> list[_Item]:
     # A dealer key sees only its own warehouses: another dealer's is "unknown", exactly as
     # one that does not exist.
     warehouses = (
-        {w.code: w for w in Warehouse.objects.visible_to(actor).filter(code__in=codes)}
+        {
+            code: WarehouseRef(pk, code)
+            for pk, code in Warehouse.objects.visible_to(actor)
+            .filter(code__in=codes)
+            .values_list("pk", "code")
+        }
         if codes
         else {}
     )
-    products = {p.sku: p for p in Product.objects.filter(sku__in=skus)} if skus else {}
+    products = (
+        {
+            sku: ProductRef(pk, sku, name)
+            for pk, sku, name in Product.objects.filter(sku__in=skus).values_list(
+                "pk", "sku", "name"
+            )
+        }
+        if skus
+        else {}
+    )
     result, seen = [], set()
     for p in parsed:
         index = p["index"]

@@ -45,6 +45,4 @@ class Command(BaseCommand):
                 f"net {o.net_sales:>14} total {o.total:>14}"
             )
         prefix = "[dry run] " if dry_run else ""
-        self.stdout.write(
-            self.style.SUCCESS(f"{prefix}{month}: {len(outcomes)} statement(s)")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{prefix}{month}: {len(outcomes)} statement(s)"))
