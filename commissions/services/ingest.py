@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from commissions import rollup
 from commissions.models import CommissionStatement, SaleLine
 from dealers.models import Dealer, Product, Region
 from portal import events
@@ -349,6 +350,7 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
                     "id": line.pk,
                 }
             )
+        rollup.add_lines(created)
         _record_sales(created)
     outcome.items.sort(key=lambda item: item["index"])
     return outcome

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissions import calculations as calc
-from commissions import selectors
+from commissions import rollup, selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import _require_finance
 from portal.access import actor_from
@@ -90,6 +91,16 @@ def _retotal(statement: CommissionStatement) -> Decimal:
     return total.quantize(calc.CENT)
 
 
+class ComponentRow(NamedTuple):
+    """What a refresh reads of an existing component (no model object)."""
+
+    pk: int
+    kind: str
+    sale_line_id: int | None
+    amount: Decimal
+    derivation: dict
+
+
 @dataclass
 class RefreshPlan:
     """What refreshing one locked draft writes (computed in memory, written in bulk)."""
@@ -139,8 +150,11 @@ def _refresh_plan(
                 )
             )
         elif row.amount != component.amount or row.derivation != component.derivation:
-            row.amount, row.derivation = component.amount, component.derivation
-            to_update.append(row)
+            to_update.append(
+                StatementComponent(
+                    pk=row.pk, amount=component.amount, derivation=component.derivation
+                )
+            )
     to_delete = [row.pk for row in by_key.values()]
     kept = sum(
         (c.amount for c in existing if c.kind not in StatementComponent.COMPUTED_KINDS),
@@ -232,10 +246,11 @@ def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]
 
 
 @transaction.atomic
-def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run: bool, now):
+def _build_chunk(*, month: Month, plans: dict, late: dict, dry_run: bool, now):
     """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
-    missing ones created first, with their history), their components loaded in one query,
-    the arithmetic in memory, then bulk deletes, updates and inserts."""
+    missing ones created first, with their history), the month's net sales aggregated (and
+    the sales rollup rebuilt) under those locks, the components loaded in one query, the
+    arithmetic in memory, then bulk deletes, updates and inserts."""
     statements = _lock_statements(month, list(plans))
     missing = [d for d in plans if d not in statements]
     if missing:
@@ -251,10 +266,15 @@ def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run:
         except IntegrityError:  # a concurrent run created some: take theirs
             CommissionStatement.objects.bulk_create(new, ignore_conflicts=True)
         statements.update(_lock_statements(month, missing))
+    sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
     drafts = [s.pk for s in statements.values() if not s.is_locked]
     components = defaultdict(list)
-    for c in StatementComponent.objects.filter(statement_id__in=drafts).order_by("pk"):
-        components[c.statement_id].append(c)
+    for row in (
+        StatementComponent.objects.filter(statement_id__in=drafts)
+        .order_by("pk")
+        .values_list("statement_id", *ComponentRow._fields)
+    ):
+        components[row[0]].append(ComponentRow(*row[1:]))
     outcomes, changed, to_create, to_update, to_delete = [], [], [], [], []
     for dealer_id in plans:
         statement = statements[dealer_id]
@@ -309,20 +329,17 @@ def statements_build(
     """Build or refresh the month's statement of every dealer with a plan for ``period``
     (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it).
     Drafts are recomputed from scratch, deterministically; approved and paid statements are
-    left alone ("locked"). Net sales come from one aggregate query for all dealers; the
-    statements are then written in chunks of dealers, one transaction and a constant number
-    of queries each (:func:`_build_chunk`) — none of it grows with
-    the lines. ``dry_run`` computes and rolls back."""
+    left alone ("locked"). The statements are written in chunks of dealers, one
+    transaction and a constant number of queries each, net sales from one aggregate per
+    chunk (:func:`_build_chunk`) — none of it grows with the lines. ``dry_run`` computes and rolls back."""
     now = now or timezone.now()
     month = Month.of(period)
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
-    sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
     outcomes = []
     for chunk in _chunks(sorted(plans)):
         done = _build_chunk(
             month=month,
             plans={d: plans[d] for d in chunk},
-            sales=sales,
             late=_late_lines(month=month, dealer_ids=chunk),
             dry_run=dry_run,
             now=now,

@@ -18,10 +18,12 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from commissions import rollup
 from commissions.models import CommissionPlan, PlanStep, SaleLine
 from conflicts.models import Ticket
 from dealers.models import Agreement, Dealer, Product, ProductLine, Region, Tier
 from inventory.models import StockLevel, Warehouse
+from portal.periods import Month
 
 PREFIX = "SC"
 LINE_SLICE = 200_000
@@ -104,6 +106,11 @@ class Command(BaseCommand):
             self._step("stock levels", self._levels, opts["levels_per_warehouse"])
             self._step("tickets", self._tickets, opts["tickets"])
         self._sale_lines(opts["sale_lines"])
+        with transaction.atomic():  # the rollup of the seeded month (commissions.rollup)
+            rollup.month_sales_rebuilt(
+                month=Month.of(self.month_start + dt.timedelta(days=1)),
+                dealer_ids=_ids(Dealer, code__startswith=PREFIX),
+            )
         with connection.cursor() as cursor:
             for model in (SaleLine, StockLevel, Ticket, Dealer, Warehouse, Product):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
