@@ -36,7 +36,7 @@ SIZES = {
         "sale_lines": 100_000,
         "tickets": 10_000,
         "sync_items": 5_000,
-        "rounds": 3,
+        "rounds": 5,
         "due": 100,
         "b2_batches": 10,
     },
@@ -68,6 +68,8 @@ def _setup():
     _create_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("API_KEY_RATE", "1000000/min")
+    # persistent connections, as a production worker has them
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
     import django
     from django.conf import settings
 
