@@ -265,7 +265,7 @@ class Command(BaseCommand):
                 "next_escalation_at": "CASE WHEN g %% 100 = 0 THEN now() - interval '1 minute' "
                 "ELSE now() + interval '30 days' END",
             },
-            source=f"generate_series(%s, %s) AS g JOIN {self._dealer_table()} d ON d.rn = g %% d.n",
+            source=f"generate_series(%s::bigint, %s::bigint) AS g JOIN {self._dealer_table()} d ON d.rn = g %% d.n",
             params=[have + 1, n],
         )
 
@@ -292,7 +292,7 @@ class Command(BaseCommand):
                         "ship_to_region_id": "d.region_id",
                         "source": "'seed_scale'",
                     },
-                    source=f"generate_series(%s, %s) AS g JOIN {self._dealer_table()} d "
+                    source=f"generate_series(%s::bigint, %s::bigint) AS g JOIN {self._dealer_table()} d "
                     "ON d.rn = g %% d.n",
                     conflict="ON CONFLICT (dealer_id, external_id) DO NOTHING",
                     params=[low, high],
