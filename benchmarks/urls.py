@@ -34,12 +34,12 @@ TICKET_FIELDS = (
 
 
 def bare_levels(request):
-    rows = list(StockLevel.objects.order_by("warehouse", "product").values(*LEVEL_FIELDS)[:100])
+    rows = list(StockLevel.objects.order_by("-pk").values(*LEVEL_FIELDS)[:100])
     return JsonResponse({"results": rows})
 
 
 def bare_tickets(request):
-    rows = list(Ticket.objects.order_by("-opened_at", "-pk").values(*TICKET_FIELDS)[:100])
+    rows = list(Ticket.objects.order_by("-pk").values(*TICKET_FIELDS)[:100])
     return JsonResponse({"results": rows})
 
 
