@@ -4,9 +4,9 @@ and line count per dealer, ship-to region and month.
 - The sales ingestion adds each new batch's lines in its own transaction
   (:func:`add_lines`: one ``INSERT … ON CONFLICT DO UPDATE`` that increments). Lines are
   never edited or deleted, so increments stay exact.
-- The statement run rebuilds the month for each chunk of dealers under the chunk's
-  statement locks (:func:`month_sales_rebuilt`: one aggregate over the lines, one upsert),
-  which also repairs any drift, and takes the dealers' net sales from that same aggregate.
+- The statement run rebuilds the month (:func:`month_sales_rebuilt`: one aggregate over
+  the lines, one upsert, the table locked against concurrent increments meanwhile), which
+  also repairs any drift, and takes the dealers' net sales from that same aggregate.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from commissions import calculations as calc
@@ -49,10 +49,19 @@ def add_lines(lines) -> None:
         )
 
 
+@transaction.atomic
 def month_sales_rebuilt(*, month: Month, dealer_ids) -> dict[int, tuple[Decimal, int]]:
     """Rebuild the month's rollup rows of ``dealer_ids`` from the lines and return
     ``{dealer_id: (net sales, line count)}`` as
-    :func:`commissions.selectors.month_sales_by_dealer` does. Two queries."""
+    :func:`commissions.selectors.month_sales_by_dealer` does.
+
+    On PostgreSQL the rollup table is locked against writes first (``SHARE ROW
+    EXCLUSIVE``): a batch being ingested either committed before the aggregate (which then
+    counts it) or waits and increments the rebuilt rows — no increment is lost. Three
+    queries."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {SalesMonth._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     start, end = month.bounds()
     rows = list(
         SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end, dealer_id__in=list(dealer_ids))

@@ -246,11 +246,10 @@ def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]
 
 
 @transaction.atomic
-def _build_chunk(*, month: Month, plans: dict, late: dict, dry_run: bool, now):
+def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run: bool, now):
     """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
-    missing ones created first, with their history), the month's net sales aggregated (and
-    the sales rollup rebuilt) under those locks, the components loaded in one query, the
-    arithmetic in memory, then bulk deletes, updates and inserts."""
+    missing ones created first, with their history), their components loaded in one query,
+    the arithmetic in memory, then bulk deletes, updates and inserts."""
     statements = _lock_statements(month, list(plans))
     missing = [d for d in plans if d not in statements]
     if missing:
@@ -266,7 +265,6 @@ def _build_chunk(*, month: Month, plans: dict, late: dict, dry_run: bool, now):
         except IntegrityError:  # a concurrent run created some: take theirs
             CommissionStatement.objects.bulk_create(new, ignore_conflicts=True)
         statements.update(_lock_statements(month, missing))
-    sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
     drafts = [s.pk for s in statements.values() if not s.is_locked]
     components = defaultdict(list)
     for row in (
@@ -329,17 +327,23 @@ def statements_build(
     """Build or refresh the month's statement of every dealer with a plan for ``period``
     (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it).
     Drafts are recomputed from scratch, deterministically; approved and paid statements are
-    left alone ("locked"). The statements are written in chunks of dealers, one
-    transaction and a constant number of queries each, net sales from one aggregate per
-    chunk (:func:`_build_chunk`) — none of it grows with the lines. ``dry_run`` computes and rolls back."""
+    left alone ("locked"). Net sales come from one aggregate query for all dealers (which
+    also rebuilds the month's sales rollup); the statements are then written in chunks of
+    dealers, one transaction and a constant number of queries each (:func:`_build_chunk`)
+    — none of it grows with the lines. ``dry_run`` computes and rolls back."""
     now = now or timezone.now()
     month = Month.of(period)
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
+    if dry_run:
+        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
+    else:  # the same aggregate rebuilds the month's sales rollup
+        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
     outcomes = []
     for chunk in _chunks(sorted(plans)):
         done = _build_chunk(
             month=month,
             plans={d: plans[d] for d in chunk},
+            sales=sales,
             late=_late_lines(month=month, dealer_ids=chunk),
             dry_run=dry_run,
             now=now,
