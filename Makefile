@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal_bench
 
-.PHONY: run test bench venv lint messages compilemessages check-services system-deps system-deps-run e2e-deps clean
+.PHONY: run test bench bench-pytest venv lint messages compilemessages check-services system-deps system-deps-run e2e-deps clean
 
 ## Debian packages the machine lacks (gettext, python3-venv; for tests also chromium and
 ## fonts-noto-cjk): installed with apt-get when root or password-less sudo, else the one
@@ -64,6 +65,10 @@ test: system-deps $(STAMP) check-services compilemessages
 		PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) check-services
+	DATABASE_URL=$${BENCH_DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		API_KEY_RATE=1000000/min $(PY) -m benchmarks.run $(if $(QUICK),--quick)
+
+bench-pytest: $(STAMP) check-services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		PORTAL_TESTING=1 API_KEY_RATE=1000000/min $(PY) -m pytest benchmarks --benchmark-enable --benchmark-disable-gc $(PYTEST_ARGS)
 

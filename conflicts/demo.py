@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from commissions import rollup
 from commissions.models import SaleLine
 from conflicts import services
 from conflicts.models import Ticket
@@ -109,7 +110,7 @@ def _channel_conflict(gz, sz, regions, stdout):
         except Exception as exc:  # another app's rules may refuse it: skip the example
             stdout.write(f"conflicts demo: no exclusive territory for the example ({exc})")
             return
-    sale, _ = SaleLine.objects.get_or_create(
+    sale, created = SaleLine.objects.get_or_create(
         dealer=gz,
         external_id="DEMO-CONFLICT-1",
         defaults={
@@ -121,6 +122,8 @@ def _channel_conflict(gz, sz, regions, stdout):
             "ship_to_region": regions["CN-GD-SZ"],
         },
     )
+    if created:  # written directly, not through the ingestion: add it to the sales rollup
+        rollup.add_lines([sale])
     try:
         with transaction.atomic():
             channel_conflicts_open_for_sale_lines(sale_line_ids=[sale.pk])

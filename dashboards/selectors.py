@@ -1,5 +1,6 @@
 """Dashboard reads (selectors) for the home page: staff and dealer. Every query here is
-backed by an index (sale lines by ``sold_at`` / ``(dealer, sold_at)``, action items by
+backed by an index (monthly sales from the rollup ``SalesMonth`` by ``month`` / its unique
+``(dealer, region, month)``, month-to-date sale lines by ``(dealer, sold_at)``, action items by
 ``(dealer, status, due_on)``, reviews by ``(quarter, status)``, announcements by
 ``published_at``, notifications by ``(recipient, read_at)``, tickets by ``(status, group)``
 and the dealer/counter-party foreign keys, stock alerts by their warehouse/region foreign
@@ -17,9 +18,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
 
-from commissions.models import SaleLine
+from commissions.models import SaleLine, SalesMonth
 from commissions.selectors import statement_list_visible_to
 from conflicts.selectors import (
     OPEN_STATUSES,
@@ -28,7 +28,7 @@ from conflicts.selectors import (
 )
 from dealers.models import Dealer, Tier
 from inventory.selectors import open_alerts_for_dealer, stock_alert_counts_by_region
-from portal.clock import manufacturer_now, manufacturer_zone
+from portal.clock import manufacturer_now
 from portal.periods import Month
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
@@ -68,13 +68,14 @@ def sales_by_region_month(*, start, end, region=None) -> dict:
     ``{"months": ["2026-10", …], "regions": ["CN-BJ", …], "rows": {region: {month: Decimal}},
     "totals": {month: Decimal}}``."""
 
-    tz = manufacturer_zone()
+    # from the monthly rollup (commissions.rollup), not the lines: the period is whole months
     rows = (
-        SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end)
+        SalesMonth.objects.filter(
+            month__gte=Month.of(start).first_day, month__lt=Month.of(end).first_day
+        )
         .filter(region_filter(region))
-        .annotate(month=TruncMonth("sold_at", tzinfo=tz))
         .values("dealer__region__code", "month")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("net_sales"))
         .order_by()
     )
     months = [str(month) for month in months_between(start, end)]
@@ -171,10 +172,13 @@ def dealer_sales_by_month(*, dealer, start, end) -> list[tuple[str, Decimal]]:
 
     totals = {
         str(Month.of(row["month"])): row["total"]
-        for row in SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
-        .annotate(month=TruncMonth("sold_at", tzinfo=manufacturer_zone()))
+        for row in SalesMonth.objects.filter(
+            dealer=dealer,
+            month__gte=Month.of(start).first_day,
+            month__lt=Month.of(end).first_day,
+        )
         .values("month")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("net_sales"))
         .order_by()
     }
     keys = [str(month) for month in months_between(start, end)]

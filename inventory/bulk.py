@@ -9,16 +9,32 @@ from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import StockLevel
+from inventory.models import StockLevel, StockMovement, Warehouse
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def set_based() -> bool:
+    """Whether the batch is applied by the single-statement SQL below (PostgreSQL)."""
+    return _postgres()
+
+
 def levels_ensure(pairs: list[tuple[int, int]], *, now: datetime) -> None:
     """Create the missing levels (quantity 0, no ``as_of``) in one ``INSERT … ON CONFLICT DO
     NOTHING``, in (warehouse, product) order so that concurrent batches cannot deadlock."""
+    if _postgres():
+        ordered = sorted(pairs)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {StockLevel._meta.db_table} "  # noqa: S608
+                "(warehouse_id, product_id, quantity, updated_at) "
+                "SELECT w, p, 0, %s FROM unnest(%s::bigint[], %s::bigint[]) AS b(w, p) "
+                "ORDER BY w, p ON CONFLICT (warehouse_id, product_id) DO NOTHING",
+                [now, [w for w, _ in ordered], [p for _, p in ordered]],
+            )
+        return
     StockLevel.objects.bulk_create(
         [
             StockLevel(warehouse_id=w, product_id=p, quantity=Decimal("0"), updated_at=now)
@@ -83,3 +99,83 @@ def levels_update(changes: list[tuple[int, Decimal, datetime | None]], *, now: d
         objs.append((level, tuple(fields)))
     for fields in {f for _, f in objs}:
         StockLevel.objects.bulk_update([o for o, f in objs if f == fields], list(fields))
+
+
+#: One statement for a batch of absolute counts (DOMAIN.md §5.2), after ``levels_ensure``:
+#: lock the batch's levels in id order, decide each item's outcome against the locked row
+#: (exactly :func:`inventory.calculations.set_outcome`), update the applied levels, write a
+#: ledger row for each applied item that changes the quantity, mark the warehouses synced,
+#: and return (index, outcome, resulting quantity) — tuples, no model objects.
+_SETS_SQL = """
+WITH batch AS (
+    SELECT * FROM unnest(%(idx)s::int[], %(w)s::bigint[], %(p)s::bigint[],
+                         %(q)s::numeric[], %(a)s::timestamptz[]) AS b(idx, w, p, q, a)
+),
+locked AS MATERIALIZED (
+    SELECT l.id, l.warehouse_id, l.product_id, l.quantity, l.as_of
+    FROM {level} l JOIN batch b ON l.warehouse_id = b.w AND l.product_id = b.p
+    ORDER BY l.id FOR UPDATE OF l
+),
+decided AS MATERIALIZED (
+    SELECT b.idx, k.id, k.quantity AS old_q, b.q, b.a,
+           CASE WHEN k.as_of IS NULL OR b.a > k.as_of THEN 'applied'
+                WHEN b.a = k.as_of AND b.q = k.quantity THEN 'unchanged'
+                ELSE 'stale' END AS outcome
+    FROM batch b JOIN locked k ON k.warehouse_id = b.w AND k.product_id = b.p
+),
+updated AS (
+    UPDATE {level} l SET quantity = d.q, as_of = d.a, updated_at = %(now)s
+    FROM decided d WHERE l.id = d.id AND d.outcome = 'applied'
+    RETURNING l.id
+),
+ledger AS (
+    INSERT INTO {movement} (level_id, kind, delta, quantity_after, as_of, reason, source,
+                            request_id, created_at)
+    SELECT d.id, %(kind)s, d.q - d.old_q, d.q, d.a, '', %(source)s, %(request_id)s, %(now)s
+    FROM decided d WHERE d.outcome = 'applied' AND d.q <> d.old_q ORDER BY d.id
+    RETURNING 1
+),
+synced AS (
+    UPDATE {warehouse} SET last_synced_at = %(now)s WHERE id = ANY(%(warehouses)s::bigint[])
+    RETURNING 1
+)
+SELECT d.idx, d.outcome, CASE WHEN d.outcome = 'applied' THEN d.q ELSE d.old_q END
+FROM decided d ORDER BY d.idx
+"""
+
+
+def _array(values) -> str:
+    """A PostgreSQL array literal of numbers or of already double-quoted values."""
+    return "{" + ",".join(str(v) for v in values) + "}"
+
+
+def sets_apply(
+    items: list[tuple[int, int, int, Decimal, datetime]],
+    *,
+    now: datetime,
+    source: str,
+    request_id: str,
+) -> list[tuple[int, str, Decimal]]:
+    """Apply (index, warehouse id, product id, quantity, as_of) items on PostgreSQL in one
+    statement (see ``_SETS_SQL``); the levels must exist. Returns (index, outcome, quantity)
+    in index order."""
+    sql = _SETS_SQL.format(
+        level=StockLevel._meta.db_table,
+        movement=StockMovement._meta.db_table,
+        warehouse=Warehouse._meta.db_table,
+    )
+    params = {  # array literals: one string each instead of 10,000 adapted values
+        "idx": _array(i[0] for i in items),
+        "w": _array(i[1] for i in items),
+        "p": _array(i[2] for i in items),
+        "q": _array(i[3] for i in items),
+        "a": _array(f'"{i[4].isoformat()}"' for i in items),
+        "now": now,
+        "kind": StockMovement.Kind.SET.value,
+        "source": source,
+        "request_id": request_id,
+        "warehouses": sorted({i[1] for i in items}),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

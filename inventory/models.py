@@ -86,7 +86,11 @@ class StockLevel(models.Model):
     which writes a :class:`StockMovement` for every change (the ledger)."""
 
     warehouse = models.ForeignKey(
-        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="levels"
+        Warehouse,
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="levels",
+        db_index=False,  # the unique (warehouse, product) constraint's index serves it
     )
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="stock_levels"
@@ -100,7 +104,9 @@ class StockLevel(models.Model):
         blank=True,
         help_text=_("Time of the last applied absolute count; blank when only ever adjusted."),
     )
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_index=True)
+    # Not indexed: an index on a column every sync writes would prevent HOT updates of the
+    # levels (docs/SCALING.md); "updated since" filters go with a warehouse or a dealer.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     objects = StockLevelQuerySet.as_manager()
     tenant_field = "warehouse__dealer"
@@ -141,6 +147,7 @@ class StockMovement(models.Model):
         verbose_name=pgettext_lazy("stock level", "level"),
         on_delete=models.PROTECT,
         related_name="movements",
+        db_index=False,  # movement_level_idx (level, created_at) serves it
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     delta = models.DecimalField(_("delta"), max_digits=14, decimal_places=3)
@@ -150,7 +157,9 @@ class StockMovement(models.Model):
     source = models.CharField(
         _("source"), max_length=200, help_text=_("user:…, api-key:… or upload:…")
     )
-    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    # Not indexed: nothing looks movements up by request id (the admin's search is a
+    # substring search, which a b-tree index does not serve).
+    request_id = models.CharField(_("request id"), max_length=64)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     objects = TenantManager()

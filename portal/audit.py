@@ -84,17 +84,28 @@ def audited_history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(**kwargs)
 
 
-@receiver(pre_create_historical_record)
-def _stamp_actor(sender, instance, history_instance, **kwargs):
-    if not hasattr(history_instance, "history_actor"):
-        return
+def _actor_label() -> str:
     actor = _current.get()
     if actor is not None:
-        history_instance.history_actor = actor.label[:200]
-        return
+        return actor.label[:200]
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        history_instance.history_actor = label_for_user(user)[:200]
-    else:
-        history_instance.history_actor = "system"
+        return label_for_user(user)[:200]
+    return "system"
+
+
+def history_attrs() -> dict:
+    """Keyword arguments for simple_history's ``bulk_create_with_history`` and
+    ``bulk_update_with_history``: the same user and actor label as a ``save()`` records
+    (bulk history rows get no ``pre_create_historical_record`` signal)."""
+    return {
+        "default_user": get_history_user(),
+        "custom_historical_attrs": {"history_actor": _actor_label()},
+    }
+
+
+@receiver(pre_create_historical_record)
+def _stamp_actor(sender, instance, history_instance, **kwargs):
+    if hasattr(history_instance, "history_actor"):
+        history_instance.history_actor = _actor_label()

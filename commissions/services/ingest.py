@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commissions import rollup
 from commissions.models import CommissionStatement, SaleLine
 from dealers.models import Dealer, Product, Region
 from portal import events
@@ -325,6 +326,7 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
                     "id": line.pk,
                 }
             )
+        rollup.add_lines(created)
         _record_sales(created)
     outcome.items.sort(key=lambda item: item["index"])
     return outcome

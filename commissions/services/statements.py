@@ -6,22 +6,25 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commissions import calculations as calc
-from commissions import selectors
+from commissions import rollup, selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from commissions.services.plans import require_finance
 from portal import events
 from portal.access import actor_from
+from portal.audit import history_attrs
 from portal.clock import manufacturer_zone
 from portal.errors import StaleFigures
 from portal.messages import Message
@@ -103,29 +106,50 @@ def _retotal(statement: CommissionStatement) -> Decimal:
     return total.quantize(calc.CENT)
 
 
-def _refresh(
+class ComponentRow(NamedTuple):
+    """What a refresh reads of an existing component (no model object)."""
+
+    pk: int
+    kind: str
+    sale_line_id: int | None
+    amount: Decimal
+    derivation: dict
+
+
+@dataclass
+class RefreshPlan:
+    """What refreshing one locked draft writes (computed in memory, written in bulk)."""
+
+    result: str  # "updated" or "unchanged"
+    to_create: list
+    to_update: list
+    to_delete: list
+
+
+def _refresh_plan(
     *,
     statement: CommissionStatement,
+    existing: list,
     month_plan: selectors.MonthPlan,
     net_sales: Decimal,
     line_count: int,
     late: list,
     now: dt.datetime,
-) -> str:
+) -> RefreshPlan:
     """Rebuild a locked draft's computed components (base, step, tier, late) from scratch,
     keeping their rows (and so dispute links) where the figures are the same, and leaving
-    adjustments and booked bonuses untouched. Returns "updated" or "unchanged"."""
+    adjustments and booked bonuses untouched. No query: ``existing`` are the draft's
+    components; the statement's figures are set on ``statement`` (not saved)."""
     result = calc.month_commission(net_sales, month_plan.terms)
     desired: dict[tuple, tuple[calc.Component, int | None]] = {
         (c.kind, None): (c, None) for c in result.components
     }
     for line_id, component in late:
         desired[("late", line_id)] = (component, line_id)
-    existing = list(statement.components.all())
     by_key = {
         (c.kind, c.sale_line_id): c for c in existing if c.kind in StatementComponent.COMPUTED_KINDS
     }
-    to_create, to_update, to_delete = [], [], []
+    to_create, to_update = [], []
     for key, (component, line_id) in desired.items():
         row = by_key.pop(key, None)
         if row is None:
@@ -141,15 +165,12 @@ def _refresh(
                 )
             )
         elif row.amount != component.amount or row.derivation != component.derivation:
-            row.amount, row.derivation = component.amount, component.derivation
-            to_update.append(row)
+            to_update.append(
+                StatementComponent(
+                    pk=row.pk, amount=component.amount, derivation=component.derivation
+                )
+            )
     to_delete = [row.pk for row in by_key.values()]
-    if to_delete:
-        StatementComponent.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
-    if to_create:
-        StatementComponent.objects.bulk_create(to_create)
     kept = sum(
         (c.amount for c in existing if c.kind not in StatementComponent.COMPUTED_KINDS),
         Decimal("0.00"),
@@ -172,9 +193,142 @@ def _refresh(
         for name, value in figures.items():
             setattr(statement, name, value)
         statement.computed_at = now
-        statement.save(update_fields=[*figures, "computed_at"])
-        return "updated"
-    return "unchanged"
+        return RefreshPlan("updated", to_create, to_update, to_delete)
+    return RefreshPlan("unchanged", to_create, to_update, to_delete)
+
+
+#: the statement fields a refresh writes
+REFRESHED_FIELDS = [
+    "plan_id",
+    "step_mode",
+    "base_rate",
+    "tier_code",
+    "net_sales",
+    "line_count",
+    "total",
+    "currency",
+    "computed_at",
+]
+
+
+def _refresh(
+    *,
+    statement: CommissionStatement,
+    month_plan: selectors.MonthPlan,
+    net_sales: Decimal,
+    line_count: int,
+    late: list,
+    now: dt.datetime,
+) -> str:
+    """Refresh one locked draft (see :func:`_refresh_plan`). Returns "updated" or
+    "unchanged"."""
+    plan = _refresh_plan(
+        statement=statement,
+        existing=list(statement.components.all()),
+        month_plan=month_plan,
+        net_sales=net_sales,
+        line_count=line_count,
+        late=late,
+        now=now,
+    )
+    if plan.to_delete:
+        StatementComponent.objects.filter(pk__in=plan.to_delete).delete()
+    if plan.to_update:
+        StatementComponent.objects.bulk_update(plan.to_update, ["amount", "derivation"])
+    if plan.to_create:
+        StatementComponent.objects.bulk_create(plan.to_create)
+    if plan.result == "updated":
+        statement.save(update_fields=REFRESHED_FIELDS)
+    return plan.result
+
+
+#: dealers per transaction of the statement run
+CHUNK_SIZE = 200
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), CHUNK_SIZE):
+        yield ids[i : i + CHUNK_SIZE]
+
+
+def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]:
+    return {
+        s.dealer_id: s
+        for s in CommissionStatement.objects.select_for_update()
+        .filter(dealer_id__in=dealer_ids, period=month.first_day)
+        .order_by("pk")
+    }
+
+
+@transaction.atomic
+def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run: bool, now):
+    """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
+    missing ones created first, with their history), their components loaded in one query,
+    the arithmetic in memory, then bulk deletes, updates and inserts."""
+    statements = _lock_statements(month, list(plans))
+    missing = [d for d in plans if d not in statements]
+    if missing:
+        new = [
+            CommissionStatement(
+                dealer_id=d, period=month.first_day, currency=plans[d].dealer.currency
+            )
+            for d in missing
+        ]
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(new, CommissionStatement, **history_attrs())
+        except IntegrityError:  # a concurrent run created some: take theirs
+            CommissionStatement.objects.bulk_create(new, ignore_conflicts=True)
+        statements.update(_lock_statements(month, missing))
+    drafts = [s.pk for s in statements.values() if not s.is_locked]
+    components = defaultdict(list)
+    for row in (
+        StatementComponent.objects.filter(statement_id__in=drafts)
+        .order_by("pk")
+        .values_list("statement_id", *ComponentRow._fields)
+    ):
+        components[row[0]].append(ComponentRow(*row[1:]))
+    outcomes, changed, to_create, to_update, to_delete = [], [], [], [], []
+    for dealer_id in plans:
+        statement = statements[dealer_id]
+        result = "locked"
+        if not statement.is_locked:
+            net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
+            plan = _refresh_plan(
+                statement=statement,
+                existing=components[statement.pk],
+                month_plan=plans[dealer_id],
+                net_sales=net,
+                line_count=count,
+                late=late.get(dealer_id, []),
+                now=now,
+            )
+            to_create += plan.to_create
+            to_update += plan.to_update
+            to_delete += plan.to_delete
+            result = "created" if dealer_id in missing else plan.result
+            if plan.result == "updated":
+                changed.append(statement)
+        outcomes.append(
+            BuildOutcome(
+                dealer_id,
+                None if dry_run else statement.pk,
+                result,
+                statement.net_sales,
+                statement.total,
+            )
+        )
+    if to_delete:
+        StatementComponent.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
+    if to_create:
+        StatementComponent.objects.bulk_create(to_create)
+    if changed:
+        bulk_update_with_history(changed, CommissionStatement, REFRESHED_FIELDS, **history_attrs())
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcomes
 
 
 def statements_build(
@@ -186,50 +340,33 @@ def statements_build(
     on_progress=None,
 ) -> list[BuildOutcome]:
     """Build or refresh the month's statement of every dealer with a plan for ``period``
-    (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it). Drafts are recomputed from scratch, deterministically;
-    approved and paid statements are left alone ("locked"). Net sales come from one
-    aggregate query for all dealers; each dealer's statement is then written in its own
-    transaction with a constant number of queries — none of it grows with the lines.
-    ``dry_run`` computes and rolls back."""
+    (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it).
+    Drafts are recomputed from scratch, deterministically; approved and paid statements are
+    left alone ("locked"). Net sales come from one aggregate query for all dealers (which
+    also rebuilds the month's sales rollup); the statements are then written in chunks of
+    dealers, one transaction and a constant number of queries each (:func:`_build_chunk`)
+    — none of it grows with the lines. ``dry_run`` computes and rolls back."""
     now = now or timezone.now()
     month = Month.of(period)
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
-    sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
-    late = _late_lines(month=month, dealer_ids=list(plans)) if plans else {}
+    if dry_run:
+        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
+    else:  # the same aggregate rebuilds the month's sales rollup
+        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
     outcomes = []
-    for dealer_id in sorted(plans):
-        net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
-        with transaction.atomic():
-            statement, created = CommissionStatement.objects.select_for_update().get_or_create(
-                dealer_id=dealer_id,
-                period=month.first_day,
-                defaults={"currency": plans[dealer_id].dealer.currency},
-            )
-            if statement.is_locked:
-                result = "locked"
-            else:
-                result = _refresh(
-                    statement=statement,
-                    month_plan=plans[dealer_id],
-                    net_sales=net,
-                    line_count=count,
-                    late=late.get(dealer_id, []),
-                    now=now,
-                )
-                if created:
-                    result = "created"
-            outcome = BuildOutcome(
-                dealer_id,
-                None if dry_run else statement.pk,
-                result,
-                statement.net_sales,
-                statement.total,
-            )
-            if dry_run:
-                transaction.set_rollback(True)
-        outcomes.append(outcome)
+    for chunk in _chunks(sorted(plans)):
+        done = _build_chunk(
+            month=month,
+            plans={d: plans[d] for d in chunk},
+            sales=sales,
+            late=_late_lines(month=month, dealer_ids=chunk),
+            dry_run=dry_run,
+            now=now,
+        )
+        outcomes.extend(done)
         if on_progress is not None:
-            on_progress(outcome)
+            for outcome in done:
+                on_progress(outcome)
     return outcomes
 
 

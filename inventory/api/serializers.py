@@ -33,6 +33,11 @@ class WarehouseSerializer(ValidatedModelSerializer):
         return obj.is_stale()
 
 
+# unbound fields that format exactly as the serializer's declared ones
+_DATETIME = serializers.DateTimeField()
+_QUANTITY = serializers.DecimalField(max_digits=14, decimal_places=3)
+
+
 class StockLevelSerializer(serializers.ModelSerializer):
     warehouse = serializers.CharField(source="warehouse.code")
     sku = serializers.CharField(source="product.sku")
@@ -52,6 +57,23 @@ class StockLevelSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """The same JSON as the declared fields give, without DRF's per-field machinery
+        (the list of levels is read at page size 100 by every ERP poll; issue 13)."""
+        warehouse, product = instance.warehouse, instance.product
+        return {
+            "id": instance.pk,
+            "warehouse": warehouse.code,
+            "sku": product.sku,
+            "product_line": product.product_line.code,
+            "region": warehouse.region.code,
+            "quantity": _QUANTITY.to_representation(instance.quantity),
+            "as_of": None
+            if instance.as_of is None
+            else _DATETIME.to_representation(instance.as_of),
+            "updated_at": _DATETIME.to_representation(instance.updated_at),
+        }
 
 
 class SetItemSerializer(serializers.Serializer):

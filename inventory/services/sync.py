@@ -132,10 +132,12 @@ def stock_levels_apply_sets(
     request_id = request_id or uuid.uuid4().hex
     pairs = [item.pair for item in parsed]
     bulk.levels_ensure(pairs, now=now)
+    label = _source_label(actor, source)
+    if bulk.set_based():
+        return _apply_sets_in_sql(parsed, now=now, label=label, request_id=request_id)
     levels = bulk.levels_lock(pairs)
     result = BatchResult(request_id=request_id)
     changes, movements = [], []
-    label = _source_label(actor, source)
     for item in parsed:
         level = levels[item.pair]
         outcome = calculations.set_outcome(
@@ -172,6 +174,32 @@ def stock_levels_apply_sets(
     if changes:
         _after_commit(product_ids={item.product.pk for item in parsed}, warehouse_ids=warehouse_ids)
     _record_levels_changed(parsed, result, kind="set")
+    return result
+
+
+def _apply_sets_in_sql(parsed, *, now, label: str, request_id: str) -> BatchResult:
+    """PostgreSQL: lock, decide, update, ledger and warehouses in one statement
+    (:func:`inventory.bulk.sets_apply`); the same outcomes as the portable loop above."""
+    rows = bulk.sets_apply(
+        [
+            (item.index, item.warehouse.pk, item.product.pk, item.quantity, item.as_of)
+            for item in parsed
+        ],
+        now=now,
+        source=label,
+        request_id=request_id,
+    )
+    by_index = {item.index: item for item in parsed}
+    result = BatchResult(request_id=request_id)
+    result.items = [
+        ItemResult(index, by_index[index].warehouse.code, by_index[index].product.sku, outcome, qty)
+        for index, outcome, qty in rows
+    ]
+    if any(outcome == calculations.APPLIED for _i, outcome, _q in rows):
+        _after_commit(
+            product_ids={item.product.pk for item in parsed},
+            warehouse_ids={item.warehouse.pk for item in parsed},
+        )
     return result
 
 

@@ -46,11 +46,26 @@ class StockBatchInvalid(Exception):
         self.errors = errors
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class WarehouseRef:
+    """What a batch needs of a warehouse (read with ``values_list``, no model objects)."""
+
+    pk: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRef:
+    pk: int
+    sku: str
+    name: str
+
+
+@dataclass(slots=True)
 class _Item:
     index: int
-    warehouse: Warehouse
-    product: Product
+    warehouse: WarehouseRef
+    product: ProductRef
     quantity: Decimal | None = None  # sets
     as_of: datetime | None = None  # sets
     delta: Decimal | None = None  # adjustments
@@ -201,11 +216,25 @@ def _validate(actor: Actor, items, *, kind: str, now: datetime) -> list[_Item]:
     # A dealer key sees only its own warehouses: another dealer's is "unknown", exactly as
     # one that does not exist.
     warehouses = (
-        {w.code: w for w in Warehouse.objects.visible_to(actor).filter(code__in=codes)}
+        {
+            code: WarehouseRef(pk, code)
+            for pk, code in Warehouse.objects.visible_to(actor)
+            .filter(code__in=codes)
+            .values_list("pk", "code")
+        }
         if codes
         else {}
     )
-    products = {p.sku: p for p in Product.objects.filter(sku__in=skus)} if skus else {}
+    products = (
+        {
+            sku: ProductRef(pk, sku, name)
+            for pk, sku, name in Product.objects.filter(sku__in=skus).values_list(
+                "pk", "sku", "name"
+            )
+        }
+        if skus
+        else {}
+    )
     result, seen = [], set()
     for p in parsed:
         index = p["index"]

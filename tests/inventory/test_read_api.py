@@ -203,3 +203,24 @@ def test_stock_freshness_by_dealer():
     WarehouseFactory(dealer=b, last_synced_at=now - timedelta(days=6, hours=23))
     result = stock_freshness_by_dealer(dealer_ids=[a.pk, b.pk, c.pk], now=now)
     assert result == {a.pk: Decimal("0.3333"), b.pk: Decimal("1.0000"), c.pk: None}
+
+
+def test_level_list_json_is_what_the_declared_fields_give(manufacturer_client, dealer):
+    """The hand-written representation of a level (issue 13) renders exactly as DRF's
+    field-by-field one, null ``as_of`` included."""
+    from rest_framework import serializers as drf
+
+    from inventory.api.serializers import StockLevelSerializer
+
+    set_stock(WarehouseFactory(dealer=dealer), ProductFactory(), 5)
+    adjusted = set_stock(WarehouseFactory(dealer=dealer), ProductFactory(), 7)
+    StockLevel.objects.filter(pk=adjusted.pk).update(as_of=None)
+    levels = StockLevel.objects.select_related("warehouse__region", "product__product_line")
+    fast = StockLevelSerializer(levels, many=True).data
+    generic = drf.Serializer.to_representation
+    slow = [generic(StockLevelSerializer(level), level) for level in levels]
+    assert [dict(row) for row in fast] == [dict(row) for row in slow]
+    assert any(row["as_of"] is None for row in fast)
+    body = manufacturer_client.get("/api/v1/inventory/levels/").json()
+    by_id = sorted((dict(row) for row in slow), key=lambda row: row["id"])
+    assert sorted(body["results"], key=lambda row: row["id"]) == by_id

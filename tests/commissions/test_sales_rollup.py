@@ -1,0 +1,72 @@
+"""The monthly sales rollup (issue 13): kept by the ingestion, rebuilt by the statement run,
+always equal to the lines it sums."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.db.models import Count, Sum
+
+from commissions import services
+from commissions.models import SaleLine, SalesMonth
+from tests.commissions.factories import give_plan, local, plan_p, sale
+from tests.commissions.test_api import _dealer_key, line
+from tests.factories import DealerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rollup():
+    return {
+        (r.dealer_id, r.region_id, r.month): (r.net_sales, r.quantity, r.line_count)
+        for r in SalesMonth.objects.all()
+    }
+
+
+def _from_lines():
+    """The same figures straight from the lines (months in the manufacturer's zone)."""
+    from portal.periods import Month
+
+    totals = {}
+    for ln in SaleLine.objects.all():
+        key = (ln.dealer_id, ln.ship_to_region_id, Month.of(ln.sold_at).first_day)
+        net, qty, n = totals.get(key, (D("0"), D("0"), 0))
+        totals[key] = (net + ln.amount, qty + ln.quantity, n + 1)
+    return totals
+
+
+def test_ingestion_adds_each_batch_to_the_rollup():
+    dealer = DealerFactory()
+    key = _dealer_key(dealer)
+    services.sale_lines_ingest(
+        actor=key, lines=[line("A1"), line("A2", amount="-100.00", quantity="-1")]
+    )
+    services.sale_lines_ingest(
+        actor=key,
+        lines=[
+            line("A3", sold_at="2026-10-31T23:30:00+08:00"),  # still October in Shanghai
+            line("A4", sold_at="2026-10-31T16:30:00+00:00"),  # November in Shanghai
+            line("A1"),  # a duplicate adds nothing
+        ],
+    )
+    assert _rollup() == _from_lines()
+    assert sorted(m for _d, _r, m in _rollup()) == [dt.date(2026, 10, 1), dt.date(2026, 11, 1)]
+
+
+def test_statement_run_rebuilds_the_month_and_takes_net_sales_from_it():
+    dealer = DealerFactory()
+    give_plan(dealer, plan_p())
+    sale(dealer, "120000.00", local(2026, 10, 5, 10, 0))  # not through the ingestion
+    sale(dealer, "80000.00", local(2026, 10, 6, 10, 0), region="CN-BJ")
+    SalesMonth.objects.create(
+        dealer=dealer,
+        region_id=SaleLine.objects.first().ship_to_region_id,
+        month=dt.date(2026, 10, 1),
+        net_sales=D("1.00"),
+        line_count=9,
+    )  # drift
+    [outcome] = services.statements_build(period=dt.date(2026, 10, 1), dealer_ids=[dealer.pk])
+    assert outcome.net_sales == D("200000.00")
+    assert _rollup() == _from_lines()
+    agg = SaleLine.objects.aggregate(net=Sum("amount"), n=Count("pk"))
+    assert sum(v[0] for v in _rollup().values()) == agg["net"]
