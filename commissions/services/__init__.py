@@ -7,6 +7,12 @@ One module per sub-domain; the public names are re-exported here, so callers kee
 
 from commissions import selectors
 from commissions.services.bonuses import threshold_bonuses_book
+from commissions.services.decisions import (
+    statement_adjustment_add,
+    statement_approve,
+    statement_mark_paid,
+    statement_refresh,
+)
 from commissions.services.ingest import (
     COMPARED,
     FUTURE_TOLERANCE,
@@ -21,14 +27,7 @@ from commissions.services.plans import (
     plan_steps_validate,
     require_finance,
 )
-from commissions.services.statements import (
-    BuildOutcome,
-    statement_adjustment_add,
-    statement_approve,
-    statement_mark_paid,
-    statement_refresh,
-    statements_build,
-)
+from commissions.services.statements import BuildOutcome, statements_build
 from portal.errors import StaleFigures
 
 __all__ = [

@@ -52,6 +52,7 @@ class WarehouseRef:
 
     pk: int
     code: str
+    dealer_id: int | None = None  # None: a manufacturer warehouse
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +218,10 @@ def _validate(actor: Actor, items, *, kind: str, now: datetime) -> list[_Item]:
     # one that does not exist.
     warehouses = (
         {
-            code: WarehouseRef(pk, code)
-            for pk, code in Warehouse.objects.visible_to(actor)
+            code: WarehouseRef(pk, code, dealer_id)
+            for pk, code, dealer_id in Warehouse.objects.visible_to(actor)
             .filter(code__in=codes)
-            .values_list("pk", "code")
+            .values_list("pk", "code", "dealer_id")
         }
         if codes
         else {}
