@@ -134,7 +134,9 @@ def stock_levels_apply_sets(
     bulk.levels_ensure(pairs, now=now)
     label = _source_label(actor, source)
     if bulk.set_based():
-        return _apply_sets_in_sql(parsed, now=now, label=label, request_id=request_id)
+        result = _apply_sets_in_sql(parsed, now=now, label=label, request_id=request_id)
+        _record_levels_changed(parsed, result, kind="set")
+        return result
     levels = bulk.levels_lock(pairs)
     result = BatchResult(request_id=request_id)
     changes, movements = [], []

@@ -55,7 +55,8 @@ def test_set_queries_do_not_grow_with_the_batch(catalogue):
                 _queries(lambda items=items: stock_levels_apply_sets(actor=actor, items=items))
             )
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
-    assert max(counts) <= 6, counts
+    # …plus the one INSERT of the request's stock.levels_changed events (issue 14)
+    assert max(counts) <= 7, counts
     assert StockMovement.objects.count() == 10 * 2 + 100 * 2  # every count changes the level
     for level in StockLevel.objects.all():
         assert level.quantity == sum(m.delta for m in level.movements.all())
