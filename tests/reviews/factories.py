@@ -5,6 +5,7 @@ from decimal import Decimal
 from itertools import count
 from zoneinfo import ZoneInfo
 
+from commissions import rollup
 from commissions.models import SaleLine
 from dealers.models import Product
 from tests.factories import ProductLineFactory, region_tree
@@ -26,7 +27,7 @@ def sale(dealer, amount, when: dt.datetime, **kwargs) -> SaleLine:
     if when.tzinfo is None:
         when = when.replace(tzinfo=SHANGHAI)
     amount = Decimal(amount)
-    return SaleLine.objects.create(
+    line = SaleLine.objects.create(
         dealer=dealer,
         external_id=f"EXT-{next(_ids)}",
         product=product(),
@@ -37,3 +38,5 @@ def sale(dealer, amount, when: dt.datetime, **kwargs) -> SaleLine:
         ship_to_region=region_tree()["CN-GD-SZ"],
         **kwargs,
     )
+    rollup.add_lines([line])  # as the sales ingestion does (dashboards read the rollup)
+    return line
