@@ -196,7 +196,7 @@ def test_no_territory_for_a_terminated_dealer():
 
 
 def test_end_today_action_ends_grants(admin_client_):
-    from django.utils import timezone
+    from portal.clock import manufacturer_today
 
     grant = TerritoryFactory(starts_on=datetime.date(2025, 1, 1))
     admin_client_.post(
@@ -204,4 +204,5 @@ def test_end_today_action_ends_grants(admin_client_):
         {"action": "end_today", "_selected_action": [grant.pk]},
     )
     grant.refresh_from_db()
-    assert grant.ends_on == timezone.localdate()
+    # "today" is the manufacturer's day (after 16:00 UTC Shanghai is already tomorrow)
+    assert grant.ends_on == manufacturer_today()
