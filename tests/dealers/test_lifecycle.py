@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dealers import selectors, services
 from dealers.models import Agreement, Dealer, DealerMembership, Territory
+from portal.clock import manufacturer_today
 from portal.models import Notification
 from tests.commissions.factories import plan_p
 from tests.factories import (
@@ -70,7 +71,7 @@ class TestStates:
         assert agreement.ends_on == D(2027, 1, 14)
 
     def test_terminating_dealer_writes_until_notice_ends_then_reads_only(self, dealer):
-        today = timezone.localdate()
+        today = manufacturer_today()  # the dealer's state follows the manufacturer's day
         AgreementFactory(dealer=dealer, notice_period_days=10)
         services.dealer_give_notice(dealer=dealer, given_on=today - datetime.timedelta(days=10))
         dealer.refresh_from_db()
