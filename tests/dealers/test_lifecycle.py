@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from dealers import selectors, services
 from dealers.models import Agreement, Dealer, DealerMembership, Territory
