@@ -7,6 +7,7 @@ One module per sub-domain; the public names are re-exported here, so callers kee
 
 from commissions import selectors
 from commissions.services.bonuses import threshold_bonuses_book
+from commissions.services.credits import book_credit, draft_for_booking
 from commissions.services.decisions import (
     statement_adjustment_add,
     statement_approve,
@@ -39,7 +40,9 @@ __all__ = [
     "BuildOutcome",
     "IngestOutcome",
     "StaleFigures",
+    "book_credit",
     "commission_plan_save",
+    "draft_for_booking",
     "plan_steps_validate",
     "require_finance",
     "sale_lines_ingest",

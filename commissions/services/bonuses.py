@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from commissions import calculations as calc
 from commissions import selectors
-from commissions.models import CommissionStatement, StatementComponent
+from commissions.models import StatementComponent
+from commissions.services.credits import draft_for_booking
 from commissions.services.statements import _retotal
 from dealers.selectors import annual_targets, quarterly_targets
 from portal.periods import Month, Quarter
@@ -43,19 +44,12 @@ def _book(
             dealer=dealer, kind=component.kind, bonus_period=bonus_period
         ).exists():
             return None
-        statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
-            dealer=dealer, period=after.first_day, defaults={"currency": dealer.currency}
-        )
-        if statement.is_locked:
-            statement, _c = CommissionStatement.objects.select_for_update().get_or_create(
-                dealer=dealer,
-                period=Month.current(now).first_day,
-                defaults={"currency": dealer.currency},
-            )
-            if statement.is_locked:
-                raise ValidationError(
-                    _("No draft statement to book the bonus into."), code="no_draft"
-                )
+        try:
+            statement = draft_for_booking(dealer, after, now)
+        except ValidationError:
+            raise ValidationError(
+                _("No draft statement to book the bonus into."), code="no_draft"
+            ) from None
         try:
             with transaction.atomic():
                 row = StatementComponent.objects.create(
