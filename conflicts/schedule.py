@@ -16,3 +16,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year=12),
     },
 }
+
+#: frequent jobs whose succeeded runs are purged after JOB_RUNS_SWEEPS_KEPT_DAYS (portal.job_runs)
+SWEEP_JOBS = ("escalate_tickets",)

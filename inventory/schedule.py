@@ -6,3 +6,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=15),  # hourly
     },
 }
+
+#: frequent jobs whose succeeded runs are purged after JOB_RUNS_SWEEPS_KEPT_DAYS (portal.job_runs)
+SWEEP_JOBS = ("evaluate_stock_alerts",)

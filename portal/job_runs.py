@@ -197,11 +197,42 @@ def jobs_mark_stalled(*, now: dt.datetime | None = None) -> list[JobRun]:
     return runs
 
 
+def sweep_jobs() -> set[str]:
+    """The jobs that run every few minutes (``SWEEP_JOBS`` in each app's ``schedule.py``):
+    their succeeded runs are purged after ``JOB_RUNS_SWEEPS_KEPT_DAYS``."""
+    names: set[str] = set()
+    for module in app_modules(settings.PROJECT_APPS, "schedule"):
+        names.update(getattr(module, "SWEEP_JOBS", ()))
+    return names
+
+
+#: at most this many rows deleted per sweep (the sweep runs every 5 minutes)
+PURGE_BATCH = 5000
+
+
+def sweep_runs_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete succeeded runs of the frequent sweeps that finished more than
+    ``JOB_RUNS_SWEEPS_KEPT_DAYS`` ago (about 1,440 rows a day per every-minute sweep).
+    Failed runs and the runs of every other job are kept. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.JOB_RUNS_SWEEPS_KEPT_DAYS)
+    ids = list(
+        JobRun.objects.filter(
+            job__in=sweep_jobs(), status=JobRun.Status.SUCCEEDED, finished_at__lt=cutoff
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:PURGE_BATCH]
+    )
+    deleted, _by_model = JobRun.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
 def stalled_jobs_sweep(*, now: dt.datetime | None = None) -> int:
     """The periodic sweep (task ``portal.tasks.mark_stalled_jobs``, command
-    ``mark_stalled_jobs``), itself recorded as a run. Returns how many runs it marked."""
+    ``mark_stalled_jobs``), itself recorded as a run: marks stalled runs failed and purges
+    old runs of the frequent sweeps (`sweep_runs_purge`). Returns how many runs it marked."""
     now = now or timezone.now()
     with job_run("mark_stalled_jobs", params={"now": now.isoformat()}) as run:
         marked = jobs_mark_stalled(now=now)
-        run.count(marked=len(marked))
+        run.count(marked=len(marked), purged=sweep_runs_purge(now=now))
     return len(marked)

@@ -25,3 +25,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
 }
+
+#: frequent jobs whose succeeded runs are purged after JOB_RUNS_SWEEPS_KEPT_DAYS (portal.job_runs)
+SWEEP_JOBS = ("mark_stalled_jobs", "dispatch_events", "purge_idempotency_keys")

@@ -179,6 +179,9 @@ CELERY_TIMEZONE = MANUFACTURER_TIME_ZONE
 # A running job run without a heartbeat (progress) for this long is stalled: its process
 # was killed; the sweep (`mark_stalled_jobs`) marks it failed so that it can be re-run.
 JOB_STALL_AFTER_MINUTES = env.int("JOB_STALL_AFTER_MINUTES", default=30)
+# Succeeded runs of the every-minute sweeps (``SWEEP_JOBS`` in the apps' schedule.py) are
+# purged after this many days; failed runs and all other jobs' runs are kept.
+JOB_RUNS_SWEEPS_KEPT_DAYS = env.int("JOB_RUNS_SWEEPS_KEPT_DAYS", default=14)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app lists its periodic jobs in `<app>/schedule.py:BEAT_SCHEDULE` (the ops twin of
 # each is a management command); they are merged here.

@@ -8,3 +8,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
 }
+
+#: frequent jobs whose succeeded runs are purged after JOB_RUNS_SWEEPS_KEPT_DAYS (portal.job_runs)
+SWEEP_JOBS = ("deliver_webhooks",)

@@ -59,7 +59,7 @@ def test_the_sweep_marks_a_killed_run_failed_and_leaves_healthy_ones_alone():
         assert untouched.heartbeat_at == before
     sweep = JobRun.objects.get(job="mark_stalled_jobs")
     assert sweep.status == "succeeded"
-    assert sweep.counts == {"marked": 1}
+    assert sweep.counts == {"marked": 1, "purged": 0}
     assert sweep.started_by == "command:mark_stalled_jobs"
     assert sweep.params == {"now": NOW.isoformat()}
 
@@ -230,3 +230,30 @@ def test_the_sweep_is_scheduled(settings, monkeypatch):
     )
     monkeypatch.setattr("portal.job_runs.stalled_jobs_sweep", lambda: 2)
     assert tasks.mark_stalled_jobs() == 2
+
+
+@pytest.mark.django_db
+def test_the_sweep_purges_old_succeeded_runs_of_frequent_sweeps_only(settings):
+    settings.JOB_RUNS_SWEEPS_KEPT_DAYS = 14
+    old, recent = NOW - dt.timedelta(days=15), NOW - dt.timedelta(days=13)
+
+    def finished(job, at, status="succeeded"):
+        return JobRun.objects.create(
+            job=job, started_by="beat", status=status, heartbeat_at=at, finished_at=at
+        )
+
+    purged = [finished("dispatch_events", old), finished("deliver_webhooks", old)]
+    purged.append(finished("escalate_tickets", old))
+    kept = [
+        finished("dispatch_events", recent),
+        finished("dispatch_events", old, status="failed"),
+        finished("run_commissions", old),
+        finished("quarterly_reviews", old - dt.timedelta(days=400)),
+    ]
+
+    call_command("mark_stalled_jobs", "--now", NOW.isoformat())
+
+    assert not JobRun.objects.filter(pk__in=[r.pk for r in purged]).exists()
+    assert JobRun.objects.filter(pk__in=[r.pk for r in kept]).count() == len(kept)
+    sweep = JobRun.objects.get(job="mark_stalled_jobs")
+    assert sweep.counts == {"marked": 0, "purged": 3}
