@@ -34,7 +34,17 @@ class PartyQuerySet(models.QuerySet):
         )
 
 
-class TransferSuggestion(models.Model):
+class TwoParties:
+    """A row between a source and a destination dealer."""
+
+    def role_for(self, actor) -> str | None:
+        """``send`` or ``receive`` for a dealer party; None for staff (or no one)."""
+        if actor is None or actor.manufacturer or actor.dealer_id is None:
+            return None
+        return "send" if actor.dealer_id == self.source_dealer_id else "receive"
+
+
+class TransferSuggestion(TwoParties, models.Model):
     """One suggested move of a product between two dealers of a province, with the figures
     it was computed from (so the page can explain it). Replaced on each run."""
 
@@ -92,7 +102,7 @@ class TransferSuggestion(models.Model):
         return f"{self.province.code} {self.product.sku}: {self.quantity}"
 
 
-class StockTransfer(models.Model):
+class StockTransfer(TwoParties, models.Model):
     """Stock moved from one dealer's warehouse to another's: proposed → accepted (by both
     dealers) → shipped (source −q, ``transfer_out``) → received (destination +q,
     ``transfer_in``); cancellable before shipping."""

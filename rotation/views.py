@@ -60,18 +60,10 @@ def transfer_list(request):
     for transfer in page:
         transfer.steps = _steps_for(actor, transfer)
         transfer.named = actor.manufacturer or transfer.counterparty_visible()
-        transfer.role = (
-            None
-            if actor.manufacturer
-            else ("send" if transfer.source_dealer_id == actor.dealer_id else "receive")
-        )
+        transfer.role = transfer.role_for(actor)
     suggestions = list(selectors.suggestion_list_visible_to(request).order_by("-quantity", "pk")[:100])
     for suggestion in suggestions:
-        suggestion.role = (
-            None
-            if actor.manufacturer
-            else ("send" if suggestion.source_dealer_id == actor.dealer_id else "receive")
-        )
+        suggestion.role = suggestion.role_for(actor)
     return render(
         request,
         "rotation/transfer_list.html",

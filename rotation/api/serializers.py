@@ -59,10 +59,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return self._dealer(obj, "destination")
 
     def get_role(self, obj) -> str | None:
-        viewer = _viewer(self)
-        if viewer is None or viewer.dealer_id is None:
-            return None
-        return "send" if viewer.dealer_id == obj.source_dealer_id else "receive"
+        return obj.role_for(_viewer(self))
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -121,10 +118,7 @@ class TransferSerializer(serializers.ModelSerializer):
         return obj.destination_warehouse.code if self._named(obj, "destination") else None
 
     def get_role(self, obj) -> str | None:
-        viewer = _viewer(self)
-        if viewer is None or viewer.dealer_id is None:
-            return None
-        return "send" if viewer.dealer_id == obj.source_dealer_id else "receive"
+        return obj.role_for(_viewer(self))
 
 
 class TransferCreateSerializer(serializers.Serializer):
