@@ -44,6 +44,22 @@ class CommissionPlan(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    deal_bonus_rate = models.DecimalField(
+        _("deal bonus rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.01"),
+        validators=RATE_VALIDATORS,
+        help_text=_("Extra rate on sale lines of the dealer's protected deal registrations."),
+    )
+    mdf_rate = models.DecimalField(
+        _("marketing funds rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.02"),
+        validators=RATE_VALIDATORS,
+        help_text=_("Share of a quarter's net sales accrued to the dealer's marketing funds."),
+    )
     active = models.BooleanField(pgettext_lazy("enabled", "active"), default=True)
 
     history = audited_history()

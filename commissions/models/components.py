@@ -25,6 +25,7 @@ class StatementComponent(models.Model):
         ADJUSTMENT = "adjustment", _("adjustment")
         QUARTER_BONUS = "quarter_bonus", _("quarter bonus")
         ANNUAL_BONUS = "annual_bonus", _("annual bonus")
+        DEAL = "deal", pgettext_lazy("statement component", "deal bonus")
         PRICE_PROTECTION = "price_protection", _("price protection")
         MDF = "mdf", pgettext_lazy("statement component", "marketing funds")
 

@@ -21,7 +21,8 @@ STAFF_GROUP_CHOICES = [
 
 
 class Category(models.TextChoices):
-    PRODUCT = "product", _("product (pricing, features)")
+    PRODUCT = "product", _("product (features)")
+    PRICING = "pricing", _("pricing (price policy, price breaches)")
     MARKET_STRATEGY = "market_strategy", _("market strategy")
     CONTRACT = "contract", _("contract")
     CHANNEL = "channel", _("channel (territory or price conflict)")
@@ -41,6 +42,7 @@ class Priority(models.TextChoices):
 #: the queue a new ticket goes to, by category
 CATEGORY_GROUPS = {
     Category.PRODUCT: "channel_manager",
+    Category.PRICING: "channel_manager",
     Category.MARKET_STRATEGY: "channel_manager",
     Category.CONTRACT: "legal",
     Category.CHANNEL: "channel_manager",

@@ -1,0 +1,3 @@
+"""deals portal pages."""
+
+urlpatterns = []

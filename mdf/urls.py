@@ -1,0 +1,3 @@
+"""mdf portal pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""pricing portal pages."""
+
+urlpatterns = []
