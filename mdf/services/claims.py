@@ -9,6 +9,7 @@ claim again within the window).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ def proof_check(upload) -> str:
     return content_type
 
 
+@transaction.atomic
 def claim_submit(*, actor, request: FundRequest, actual_spend, files, now=None) -> Claim:
     """The dealer claims an approved request of its own, with proof files."""
     actor = actor_from(actor)
@@ -153,6 +155,7 @@ def _book(claim: Claim, amount, now):
         )
 
 
+@transaction.atomic
 def claim_approve(*, actor, claim: Claim, amount=None, reason: str = "", now=None) -> Claim:
     """Finance approves ``amount`` (default: the reimbursable amount; a lower one needs a
     reason): paid in the next draft statement; the rest of the reservation is released."""
@@ -220,6 +223,7 @@ def claim_approve(*, actor, claim: Claim, amount=None, reason: str = "", now=Non
     return claim
 
 
+@transaction.atomic
 def claim_reject(*, actor, claim: Claim, reason: str, now=None) -> Claim:
     """Finance rejects a claim with a reason; the request may be claimed again until its
     deadline (then it lapses)."""

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ def _share(value) -> Decimal:
     return share
 
 
+@transaction.atomic
 def request_submit(
     *,
     actor,
@@ -139,6 +141,7 @@ def _reserve(request: FundRequest, actor: Actor, now) -> None:
     )
 
 
+@transaction.atomic
 def request_approve(*, actor, request: FundRequest, now=None) -> FundRequest:
     """A channel manager approves; above 50,000.00 an executive approves too (a different
     person). The final approval reserves the amount (``insufficient_funds`` when it is no
@@ -182,6 +185,7 @@ def request_approve(*, actor, request: FundRequest, now=None) -> FundRequest:
     return request
 
 
+@transaction.atomic
 def request_reject(*, actor, request: FundRequest, reason: str, now=None) -> FundRequest:
     """A channel manager (or, at the second step, an executive) rejects, with a reason."""
     actor = actor_from(actor)
@@ -205,6 +209,7 @@ def request_reject(*, actor, request: FundRequest, reason: str, now=None) -> Fun
     return request
 
 
+@transaction.atomic
 def request_lapse(*, request: FundRequest, now=None) -> bool:
     """Lapse an approved request with no claim 60 days after its end, releasing its
     reservation. Returns whether it lapsed."""
