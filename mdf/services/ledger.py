@@ -122,12 +122,13 @@ def fund_accrue(
 ) -> dict:
     """Accrue ``mdf_rate`` × the quarter's net sales (when positive) to the dealer's fund,
     exactly once per (dealer, quarter). Called by the quarterly job (§8). Returns
-    ``{"outcome": "accrued" | "already" | "nothing" | "would_accrue", "amount": ...}``."""
+    ``{"outcome": "accrued" | "nothing" | "would_accrue", "amount": ...}``."""
     period = Quarter.parse(quarter)
     key = f"accrual:{dealer.pk}:{period}"
     existing = Movement.objects.filter(source_key=key).first()
     if existing is not None:
-        return {"outcome": "already", "amount": str(existing.amount)}
+        # the quarter's accrual, whichever run made it (a re-run reports the same)
+        return {"outcome": "accrued", "amount": str(existing.amount)}
     if net_sales is None:
         start, end = period.bounds()
         net_sales = net_sales_by_dealer(start=start, end=end, dealer_ids=[dealer.pk]).get(
@@ -152,7 +153,7 @@ def fund_accrue(
         expires_on=calc.accrual_expires_on(period),
         derivation={"net_sales": str(net_sales), "mdf_rate": str(rate[0]), "plan": rate[1]},
     )
-    return {"outcome": "accrued" if movement else "already", "amount": str(amount)}
+    return {"outcome": "accrued", "amount": str(movement.amount if movement else amount)}
 
 
 @transaction.atomic
