@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from mdf.models import Claim, Fund, FundRequest, Movement
+from mdf.models import Claim, ClaimProof, Fund, FundRequest, Movement
 from portal.access import Actor
 
 ZERO = Decimal("0.00")
@@ -137,3 +138,50 @@ def mdf_ledger_breaks() -> list[LedgerBreak]:
             )
         )
     return breaks
+
+
+def request_timeline(request: FundRequest) -> list[tuple]:
+    """(when, what, who, note) of a request's steps, oldest first (claims prefetched)."""
+    S = FundRequest.Status
+    labels = dict(S.choices)
+    steps = [(request.submitted_at, labels[S.SUBMITTED], request.submitted_by, "")]
+    if request.manager_approved_at:
+        steps.append(
+            (
+                request.manager_approved_at,
+                _("approved by the channel manager"),
+                request.manager_approved_label,
+                "",
+            )
+        )
+    if request.executive_approved_at:
+        steps.append(
+            (
+                request.executive_approved_at,
+                _("approved by an executive"),
+                request.executive_approved_label,
+                "",
+            )
+        )
+    if request.approved_at:
+        steps.append((request.approved_at, _("amount reserved"), "", ""))
+    if request.rejected_at:
+        steps.append(
+            (request.rejected_at, labels[S.REJECTED], request.rejected_by, request.reject_reason)
+        )
+    for claim in request.claims.all():
+        steps.append((claim.submitted_at, _("claim submitted"), claim.submitted_by, ""))
+        if claim.decided_at:
+            label = (
+                _("claim approved")
+                if claim.status == Claim.Status.APPROVED
+                else _("claim rejected")
+            )
+            steps.append((claim.decided_at, label, claim.decided_by, claim.reason))
+    if request.lapsed_at:
+        steps.append((request.lapsed_at, labels[S.LAPSED], "", ""))
+    return sorted(steps, key=lambda step: step[0])
+
+
+def proof_list_visible_to(who):
+    return ClaimProof.objects.visible_to(who)

@@ -96,7 +96,9 @@ def test_unclaimed_requests_lapse_and_release_by_the_daily_job(clock):
     assert FundRequest.objects.get().status == "approved"
     clock.set(local(2026, 6, 20, 9, 0))
     with pytest.raises(ValidationError) as exc:
-        services.claim_submit(actor=who["owner"], request=request, actual_spend="100.00", files=[pdf()])
+        services.claim_submit(
+            actor=who["owner"], request=request, actual_spend="100.00", files=[pdf()]
+        )
     assert exc.value.error_dict["request"][0].code == "too_late"
     call_command("run_mdf_daily", "--dry-run", stdout=StringIO())
     assert FundRequest.objects.get().status == "approved"
