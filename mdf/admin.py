@@ -65,7 +65,7 @@ class MovementAdmin(ReadOnlyAdmin):
     )
     list_filter = ("kind",)
     search_fields = ("dealer__code", "source_key")
-    list_select_related = ("dealer",)
+    list_select_related = ("dealer", "request", "claim")
 
 
 class _Decided(SimpleHistoryAdmin):

@@ -50,3 +50,25 @@ def people(dealer):
 
 def money(value) -> D:
     return D(value)
+
+
+def mdf_bundle(dealer, user, *, title="Show"):
+    """A fund with an allocation, one paid request and one submitted (for list tests)."""
+    from mdf import services
+    from portal.clock import manufacturer_today
+    from tests.factories import ApiKeyFactory
+
+    staff = ApiKeyFactory.issue(manufacturer=True)[0]
+    services.fund_allocate(actor=staff, dealer=dealer, amount="1000.00", reason="test")
+    today = manufacturer_today()
+    request = services.request_submit(
+        actor=user, activity_type="event", title=title, starts_on=today, ends_on=today,
+        planned_spend="200.00", regions=[dealer.region],
+    )
+    services.request_approve(actor=staff, request=request)
+    claim = services.claim_submit(actor=user, request=request, actual_spend="150.00", files=[pdf()])
+    services.claim_approve(actor=staff, claim=claim)
+    services.request_submit(
+        actor=user, activity_type="digital", title=title, starts_on=today, ends_on=today,
+        planned_spend="100.00",
+    )
