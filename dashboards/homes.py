@@ -33,13 +33,41 @@ def _section(key, title, groups, selector, template) -> Section:
 
 
 SECTIONS: list[Section] = [
-    _section("statements", _("Statements to approve"), {FINANCE}, sections.statements_to_approve, "_statements_to_approve.html"),
+    _section(
+        "statements",
+        _("Statements to approve"),
+        {FINANCE},
+        sections.statements_to_approve,
+        "_statements_to_approve.html",
+    ),
     # (MDF claims to check: a line here once the mdf app has claims.)
-    _section("queue", _("My ticket queue"), {SUPPORT, LEGAL}, sections.ticket_queue, "_ticket_queue.html"),
-    _section("applications", _("Applications in my regions"), {CHANNEL_MANAGER}, sections.region_applications, "_region_applications.html"),
-    _section("region-alerts", _("Stock alerts in my regions"), {CHANNEL_MANAGER}, sections.region_stock_alerts, "_region_stock_alerts.html"),
-    _section("conflicts", _("Conflicts in my regions"), {CHANNEL_MANAGER}, sections.region_conflicts, "_region_conflicts.html"),
-    _section("sla", _("SLA compliance"), {EXECUTIVE}, sections.sla_compliance, "_sla_compliance.html"),
+    _section(
+        "queue", _("My ticket queue"), {SUPPORT, LEGAL}, sections.ticket_queue, "_ticket_queue.html"
+    ),
+    _section(
+        "applications",
+        _("Applications in my regions"),
+        {CHANNEL_MANAGER},
+        sections.region_applications,
+        "_region_applications.html",
+    ),
+    _section(
+        "region-alerts",
+        _("Stock alerts in my regions"),
+        {CHANNEL_MANAGER},
+        sections.region_stock_alerts,
+        "_region_stock_alerts.html",
+    ),
+    _section(
+        "conflicts",
+        _("Conflicts in my regions"),
+        {CHANNEL_MANAGER},
+        sections.region_conflicts,
+        "_region_conflicts.html",
+    ),
+    _section(
+        "sla", _("SLA compliance"), {EXECUTIVE}, sections.sla_compliance, "_sla_compliance.html"
+    ),
     # (price discipline: a line here once the pricing app measures it.)
     _section("overview", _("Channel overview"), {EXECUTIVE}, sections.overview, "_staff.html"),
 ]

@@ -91,9 +91,7 @@ def ticket_queue(request) -> dict:
             "state_rank", F("resolution_due").asc(nulls_last=True), "pk"
         )[:ROWS]
     )
-    counts = dict(
-        tickets.values_list("current_sla_state").annotate(n=Count("pk")).order_by()
-    )
+    counts = dict(tickets.values_list("current_sla_state").annotate(n=Count("pk")).order_by())
     return {
         "queue_tickets": rows,
         "queue_counts": {state: counts.get(state, 0) for state in _STATE_ORDER},
@@ -126,7 +124,9 @@ def region_stock_alerts(request) -> dict:
     if codes is not None:
         alerts = alerts.filter(_subtree(codes, "region__code"))
     table: dict[str, dict[str, int]] = {}
-    for code, kind, n in alerts.values_list("region__code", "kind").annotate(n=Count("pk")).order_by():
+    for code, kind, n in (
+        alerts.values_list("region__code", "kind").annotate(n=Count("pk")).order_by()
+    ):
         table.setdefault(code, dict.fromkeys(StockAlert.Kind.values, 0))[kind] = n
     return {"managed_regions": codes, "region_stock_alerts": sorted(table.items())}
 

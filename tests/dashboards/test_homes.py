@@ -127,7 +127,7 @@ def test_each_home_has_a_constant_number_of_queries(
 def test_the_support_queue_puts_breached_and_at_risk_first(client, users, rows):
     rows(3)
     now = manufacturer_now()
-    late, risky, calm = Ticket.objects.filter(group="support").order_by("pk")
+    late, risky, _calm = Ticket.objects.filter(group="support").order_by("pk")
     Ticket.objects.filter(pk=late.pk).update(resolution_due=now.replace(year=now.year - 1))
     Ticket.objects.filter(pk=risky.pk).update(warning_at=now.replace(year=now.year - 1))
     client.force_login(users["support"])
@@ -142,9 +142,7 @@ def test_a_channel_manager_sees_only_their_regions(client, users, rows):
     client.force_login(users["channel_manager"])
     context = client.get("/").context
     assert context["managed_regions"] == ["CN-GD"]
-    assert {a.requested_regions.get().code for a in context["region_applications"]} == {
-        "CN-GD-SZ"
-    }
+    assert {a.requested_regions.get().code for a in context["region_applications"]} == {"CN-GD-SZ"}
     assert [code for code, _kinds in context["region_stock_alerts"]] == ["CN-GD-SZ"]
     assert {t.dealer.code for t in context["region_conflicts"]} == {"H1", "H3"}
 
@@ -177,9 +175,7 @@ NOT_PAGES = ("/static/", "/i18n/", "/accounts/logout/")
 
 def _links(body: str) -> set[str]:
     return {
-        link.replace("&amp;", "&")
-        for link in HREF.findall(body)
-        if not link.startswith(NOT_PAGES)
+        link.replace("&amp;", "&") for link in HREF.findall(body) if not link.startswith(NOT_PAGES)
     }
 
 
