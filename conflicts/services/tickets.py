@@ -23,6 +23,7 @@ from conflicts.models import (
 )
 from conflicts.selectors import ticket_counterparty_choices
 from conflicts.services._common import (
+    SYSTEM,
     S,
     _check_dealer_may_write,
     _dealer_users,
@@ -214,7 +215,7 @@ def ticket_comment(
     now: datetime | None = None,
 ) -> TicketComment:
     """Add a public or internal (staff only) comment. The first public staff comment is the
-    first response. A public comment by the raising dealer on a ticket waiting on it puts
+    first response (not one by ``SYSTEM``, the portal itself). A public comment by the raising dealer on a ticket waiting on it puts
     the ticket back in progress (the clock resumes)."""
     actor = actor_from(actor)
     now = now or timezone.now()
@@ -245,7 +246,14 @@ def ticket_comment(
         comment_id=comment.pk,
     )
     changed = False
-    if actor.manufacturer and not internal and ticket.first_response_at is None:
+    # The portal's own comments (e.g. breaching lines added to a pricing ticket) are not a
+    # response by staff.
+    if (
+        actor.manufacturer
+        and actor is not SYSTEM
+        and not internal
+        and ticket.first_response_at is None
+    ):
         ctx = _sla_context(ticket)
         ticket.first_response_at = at
         ticket.first_response_sla_minutes = calculations.sla_minutes_between(
