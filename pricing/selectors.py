@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from pricing.models import Campaign, CampaignMaterial, PriceGuide, PricingTicket, Promotion
 from portal.access import actor_from
+from pricing.models import Campaign, CampaignMaterial, PriceGuide, PricingTicket, Promotion
 
 
 def price_guide_list_visible_to(who):

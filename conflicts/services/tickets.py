@@ -64,14 +64,11 @@ DEALER_TRANSITIONS = {(S.RESOLVED, S.IN_PROGRESS), (S.RESOLVED, S.CLOSED)}
 
 
 def _counterparty_not_allowed():
-    return _error(
-        "counterparty",
-        _(
-            "Name a dealer of your region, or one you already have a ticket with: this code "
-            "is not one of them."
-        ),
-        "counterparty_not_allowed",
+    message = _(
+        "Name a dealer of your region, or one you already have a ticket with: this code "
+        "is not one of them."
     )
+    return _error("counterparty", message, "counterparty_not_allowed")
 
 
 def ticket_counterparty_resolve(*, actor, dealer, code: str | None):
@@ -215,7 +212,7 @@ def ticket_comment(
     now: datetime | None = None,
 ) -> TicketComment:
     """Add a public or internal (staff only) comment. The first public staff comment is the
-    first response (not one by ``SYSTEM``, the portal itself). A public comment by the raising dealer on a ticket waiting on it puts
+    first response. A public comment by the raising dealer on a ticket waiting on it puts
     the ticket back in progress (the clock resumes)."""
     actor = actor_from(actor)
     now = now or timezone.now()
@@ -246,14 +243,8 @@ def ticket_comment(
         comment_id=comment.pk,
     )
     changed = False
-    # The portal's own comments (e.g. breaching lines added to a pricing ticket) are not a
-    # response by staff.
-    if (
-        actor.manufacturer
-        and actor is not SYSTEM
-        and not internal
-        and ticket.first_response_at is None
-    ):
+    responds = actor.manufacturer and actor is not SYSTEM  # the portal's notes are no response
+    if responds and not internal and ticket.first_response_at is None:
         ctx = _sla_context(ticket)
         ticket.first_response_at = at
         ticket.first_response_sla_minutes = calculations.sla_minutes_between(
