@@ -24,6 +24,7 @@ from commissions.models import StatementComponent
 from commissions.services.credits import book_credit
 from dealers.models import Dealer
 from inventory.models import StockMovement
+from portal.clock import manufacturer_zone
 from portal.job_runs import job_run
 from portal.periods import Month
 from pricing import calculations as calc
@@ -107,7 +108,7 @@ def protection_credits(guide: PriceGuide) -> dict[int, dict]:
                 "guide": guide.pk,
                 "sku": guide.product.sku,
                 "region": region_code,
-                "effective_from": instant.isoformat(),
+                "effective_from": instant.astimezone(manufacturer_zone()).isoformat(),
                 "warehouses": warehouses,
                 "exact": str(amount),
             },

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 
+from commissions.explain import explain
 from commissions.models import CommissionStatement, StatementComponent
 from inventory.services import stock_levels_apply_adjustments, stock_levels_apply_sets
 from portal.models import JobRun
@@ -65,6 +66,10 @@ def test_the_example_credits_2000_in_january_2027_from_the_ledger_at_the_instant
     assert warehouses["WH-A1"]["old_list_price"] == "1000.00"
     assert warehouses["WH-A1"]["new_list_price"] == "950.00"
     assert not StatementComponent.objects.filter(dealer=b).exists()
+    assert explain("price_protection", credit.amount, credit.derivation)[0] == (
+        "Price protection for P-1 from 2027-01-10 00:00: warehouse WH-A1 held 25 × "
+        "(1,000.00 − 950.00) = 1,250.00"
+    )
     run = JobRun.objects.get(job="book_price_protection")
     assert run.status == "succeeded" and run.counts["credits"] == 1
 
