@@ -9,7 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
 from commissions.selectors import statement_list_visible_to
 from conflicts.models import Ticket
-from conflicts.selectors import OPEN_STATUSES, ticket_list_visible_to
+from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
 from dealers.models import Application, Region
 from inventory.models import StockAlert
@@ -72,14 +72,8 @@ _STATE_ORDER = {"breached": 0, "at_risk": 1, "on_track": 2, "paused": 3}
 def ticket_queue(request) -> dict:
     """Open tickets in the user's groups' queues or assigned to the user: breached first,
     then at risk, then by resolution due (two queries: the rows and the counts by state)."""
-    user = request.user
-    mine = Q(assignee=user)
-    if not user.is_superuser:
-        mine |= Q(group__in=staff_groups(user) & {"support", "legal", "channel_manager"})
-    tickets = (
-        ticket_list_visible_to(request)
-        .filter(status__in=OPEN_STATUSES)
-        .filter(mine if not user.is_superuser else Q())
+    tickets = ticket_list_visible_to(request).filter(
+        my_queue(request.user, groups=staff_groups(request.user))
     )
     rank = Case(
         *[When(current_sla_state=state, then=Value(n)) for state, n in _STATE_ORDER.items()],

@@ -3,10 +3,9 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from conflicts import services
+from conflicts import selectors, services
 from conflicts.models import Ticket
 from dealers.models import Dealer
 from portal.inputs import MAX_TEXT
@@ -50,12 +49,7 @@ class QueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "mine":
             return queryset
-        queryset = queryset.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        groups = list(user.groups.values_list("name", flat=True))
-        return queryset.filter(Q(group__in=groups) | Q(assignee=user))
+        return queryset.filter(selectors.my_queue(request.user))
 
 
 class RunningFilter(admin.SimpleListFilter):
