@@ -43,7 +43,7 @@ HOME_QUERIES = {
     "support": 7,
     "legal": 7,
     "channel_manager": 10,
-    "executive": 14,  # a panel added to the overview (price discipline) adds its own
+    "executive": 16,  # + the overview's price discipline (by region, by dealer)
 }
 
 
