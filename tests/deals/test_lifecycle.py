@@ -106,7 +106,7 @@ def test_an_extension_is_asked_before_the_protection_ends(approved):
 
 
 def test_first_to_register_wins_while_protected(approved):
-    registration, _owner = approved
+    _registration, _owner = approved
     rival = DealerFactory(code="RIVAL")
     staff = StaffUserFactory(is_superuser=True)
     # a later registration of the same customer is a conflict; staff cannot approve it too

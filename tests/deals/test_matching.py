@@ -118,7 +118,7 @@ def test_rejected_or_expired_registrations_hold_no_customer(two):
 
 
 def test_exclusive_territory_of_another_dealer_conflicts_with_the_holder(two):
-    a, b = two
+    _a, b = two
     holder = DealerFactory(code="H")
     home = line()
     territory = TerritoryFactory(
