@@ -13,7 +13,9 @@ def line(code="PL-HOME"):
     return ProductLineFactory(code=code)
 
 
-def register(dealer, name="深圳市星河科技有限公司", *, region="CN-GD-SZ", lines=None, now=None, **kwargs):
+def register(
+    dealer, name="深圳市星河科技有限公司", *, region="CN-GD-SZ", lines=None, now=None, **kwargs
+):
     """Submit a registration for ``dealer`` as its own user would (staff actor: any dealer)."""
     actor = kwargs.pop("actor", None) or StaffUserFactory(is_superuser=True)
     return services.deal_registration_submit(

@@ -82,9 +82,10 @@ def test_worked_example_through_the_api_and_run_commissions(world):
     approved = world["maker"].post(f"{URL}{deal['id']}/approve/", format="json")
     assert approved.status_code == 200, approved.json()
     assert approved.json()["status"] == "approved"
-    assert approved.json()["protected_until"] == (
-        manufacturer_today() + dt.timedelta(days=90)
-    ).isoformat()
+    assert (
+        approved.json()["protected_until"]
+        == (manufacturer_today() + dt.timedelta(days=90)).isoformat()
+    )
     assert approved.json()["days_left"] == 90
 
     lines = [
@@ -98,9 +99,9 @@ def test_worked_example_through_the_api_and_run_commissions(world):
 
     call_command("run_commissions", "--period", "2026-10")
 
-    [statement] = world["a_api"].get("/api/v1/commission-statements/?period=2026-10").json()[
-        "results"
-    ]
+    [statement] = (
+        world["a_api"].get("/api/v1/commission-statements/?period=2026-10").json()["results"]
+    )
     assert [(c["kind"], c["amount"]) for c in statement["components"]] == [
         ("base", "192000.00"),
         ("step", "11200.00"),
@@ -128,22 +129,26 @@ def _errors(response):
 
 def test_a_line_naming_an_expired_or_foreign_or_unknown_deal_is_refused(world):
     mine = world["a_api"].post(URL, _registration(), format="json").json()
-    theirs = world["b_api"].post(
-        URL, _registration(customer_name="白云电器", customer_email=""), format="json"
-    ).json()
+    theirs = (
+        world["b_api"]
+        .post(URL, _registration(customer_name="白云电器", customer_email=""), format="json")
+        .json()
+    )
     for deal in (mine, theirs):
         assert world["maker"].post(f"{URL}{deal['id']}/approve/").status_code == 200
     today = manufacturer_today()
     now = f"{today.isoformat()}T10:00:00+08:00"
 
     foreign = world["a_api"].post(
-        "/api/v1/sales/", {"lines": [_line("X-1", "10.00", now, deal=theirs["number"])]},
+        "/api/v1/sales/",
+        {"lines": [_line("X-1", "10.00", now, deal=theirs["number"])]},
         format="json",
     )
     assert foreign.status_code == 422
     assert ("lines.0.deal", "deal_not_protected") in _errors(foreign)
     unknown = world["a_api"].post(
-        "/api/v1/sales/", {"lines": [_line("X-2", "10.00", now, deal="DR-1999-000001")]},
+        "/api/v1/sales/",
+        {"lines": [_line("X-2", "10.00", now, deal="DR-1999-000001")]},
         format="json",
     )
     assert ("lines.0.deal", "deal_not_protected") in _errors(unknown)
@@ -155,7 +160,8 @@ def test_a_line_naming_an_expired_or_foreign_or_unknown_deal_is_refused(world):
     call_command("expire_deal_registrations")
     assert DealRegistration.objects.get(pk=mine["id"]).status == "expired"
     expired = world["a_api"].post(
-        "/api/v1/sales/", {"lines": [_line("X-3", "10.00", now, deal=mine["number"])]},
+        "/api/v1/sales/",
+        {"lines": [_line("X-3", "10.00", now, deal=mine["number"])]},
         format="json",
     )
     assert ("lines.0.deal", "deal_not_protected") in _errors(expired)
@@ -178,9 +184,11 @@ def test_a_sale_after_the_last_day_of_protection_is_refused(world):
 
 def test_dealers_see_their_own_registrations_and_never_the_matches(world):
     a_deal = world["a_api"].post(URL, _registration(), format="json").json()
-    b_deal = world["b_api"].post(
-        URL, _registration(customer_name="深圳市星河科技", customer_email=""), format="json"
-    ).json()
+    b_deal = (
+        world["b_api"]
+        .post(URL, _registration(customer_name="深圳市星河科技", customer_email=""), format="json")
+        .json()
+    )
     assert b_deal["status"] == "conflict"
     assert b_deal["matches"] == []
     assert "深圳市星河科技有限公司" not in str(b_deal)

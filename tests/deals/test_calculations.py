@@ -7,19 +7,32 @@ import pytest
 
 from deals import calculations as calc
 
-FREE = ["qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "gmail.com", "outlook.com",
-        "hotmail.com", "yahoo.com"]
+FREE = [
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "foxmail.com",
+    "gmail.com",
+    "outlook.com",
+    "hotmail.com",
+    "yahoo.com",
+]
 
 
 def test_the_examples_of_the_domain_share_a_key():
     assert calc.normalise_name("深圳市星河科技有限公司") == "深圳市星河科技"
     assert calc.normalise_name("深圳市星河科技") == "深圳市星河科技"
-    assert calc.customer_key(name="深圳市星河科技有限公司") == calc.customer_key(name="深圳市星河科技")
+    assert calc.customer_key(name="深圳市星河科技有限公司") == calc.customer_key(
+        name="深圳市星河科技"
+    )
     assert calc.normalise_name("Star River Tech Co., Ltd.") == "starrivertech"
 
 
 def test_full_width_input_is_folded_to_half_width():
-    assert calc.normalise_name("ＳＴＡＲ　ＲＩＶＥＲ　ＴＥＣＨ　ＣＯ．，ＬＴＤ．") == "starrivertech"
+    assert (
+        calc.normalise_name("ＳＴＡＲ　ＲＩＶＥＲ　ＴＥＣＨ　ＣＯ．，ＬＴＤ．") == "starrivertech"
+    )
     assert calc.normalise_name("深圳市（星河）科技有限公司") == "深圳市星河科技"
     assert calc.normalise_credit_code("９１４４０３００ＭＡ５ＥＸＡＭＰＬ") == "91440300MA5EXAMPL"
 

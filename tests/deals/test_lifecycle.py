@@ -60,7 +60,9 @@ def test_expiry_runs_twice_and_notifies_once(approved):
         f"Deal registration {registration.number} expired on 2 Mar 2027"
     ]
     expired_events = [
-        e for e in Event.objects.filter(topic="deal.status_changed") if e.payload["status"] == "expired"
+        e
+        for e in Event.objects.filter(topic="deal.status_changed")
+        if e.payload["status"] == "expired"
     ]
     assert len(expired_events) == 1
     runs = JobRun.objects.filter(job="expire_deal_registrations").order_by("pk")

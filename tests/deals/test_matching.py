@@ -122,13 +122,20 @@ def test_exclusive_territory_of_another_dealer_conflicts_with_the_holder(two):
     holder = DealerFactory(code="H")
     home = line()
     territory = TerritoryFactory(
-        dealer=holder, region=region_tree()["CN-GD"], product_line=home, exclusive=True,
+        dealer=holder,
+        region=region_tree()["CN-GD"],
+        product_line=home,
+        exclusive=True,
         starts_on=dt.date(2025, 1, 1),
     )
     registration = register(b, "星河科技", lines=[home])
     assert registration.status == S.CONFLICT
     match = registration.matches.get()
-    assert (match.territory, match.other_dealer, match.reasons) == (territory, holder, ["territory"])
+    assert (match.territory, match.other_dealer, match.reasons) == (
+        territory,
+        holder,
+        ["territory"],
+    )
 
     dispatch_deal_events()
     ticket = Ticket.objects.get()

@@ -29,6 +29,4 @@ class Command(BaseCommand):
         with acting_as("command:expire_deal_registrations"):
             result = deal_registrations_expire(now=when, dry_run=dry_run)
         verb = "would expire" if dry_run else "expired"
-        self.stdout.write(
-            self.style.SUCCESS(f"{result['expired']} deal registration(s) {verb}")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{result['expired']} deal registration(s) {verb}"))
