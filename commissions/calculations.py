@@ -270,6 +270,11 @@ class WhatIf:
         return self.at_next.total - self.current.total
 
     @property
+    def deal_bonus(self) -> Decimal:
+        """The deal bonus so far (lines of protected deals, DOMAIN.md §12)."""
+        return self.current.amount(DEAL)
+
+    @property
     def step_would_add(self) -> Decimal | None:
         if self.at_next is None:
             return None

@@ -239,6 +239,21 @@ def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap |
     )
 
 
+def _month_sales_with_deals(*, dealer, month: Month) -> tuple[Decimal, calc.DealSales]:
+    """The dealer's net sales of the month and its lines of protected deals, in one query
+    (grouped by deal; lines without one form the group ``None``)."""
+    start, end = month.bounds()
+    rows = list(
+        SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
+        .values("deal__number")
+        .annotate(amount=Sum("amount"))
+        .order_by("deal__number")
+    )
+    net = calc.money(sum((row["amount"] for row in rows), Decimal("0")))
+    deals = tuple((row["deal__number"], row["amount"]) for row in rows if row["deal__number"])
+    return net, calc.DealSales(deals)
+
+
 def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
     is missing to the next step and what it would add; None without a plan this month."""
@@ -246,13 +261,8 @@ def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     plans = month_plans(month=month, dealer_ids=[dealer.pk], now=now)
     if dealer.pk not in plans:
         return None
-    net, _count = month_sales_by_dealer(month=month, dealer_ids=[dealer.pk]).get(
-        dealer.pk, (Decimal("0.00"), 0)
-    )
+    net, deals = _month_sales_with_deals(dealer=dealer, month=month)
     month_plan = plans[dealer.pk]
-    deals = month_deal_sales_by_dealer(month=month, dealer_ids=[dealer.pk]).get(
-        dealer.pk, calc.NO_DEALS
-    )
     return DealerWhatIf(
         month,
         month_plan.plan,

@@ -87,3 +87,25 @@ def test_protection_runs_through_the_last_day_in_the_manufacturers_zone():
 def test_the_sqlite_fallback_uses_the_same_threshold():
     assert calc.name_similarity("深圳市星河科技", "深圳市星河科技发展") >= calc.SIMILARITY_THRESHOLD
     assert calc.name_similarity("深圳市星河科技", "广州市白云电器") < calc.SIMILARITY_THRESHOLD
+
+
+def test_the_what_if_panel_counts_the_deal_bonus_now_and_at_the_next_step():
+    from decimal import Decimal as D
+
+    from commissions import calculations as money
+
+    terms = money.PlanTerms(
+        base_rate=D("0.60"),
+        steps=(money.Step(D("100000"), D("0.02")), money.Step(D("300000"), D("0.035"))),
+        deal_bonus_rate=D("0.01"),
+    )
+    deals = money.DealSales((("DR-2026-000001", D("120000.00")),))
+    result = money.what_if(D("250000.00"), terms, deals)
+    assert result.deal_bonus == D("1200.00")
+    assert result.current.amount("deal") == D("1200.00")
+    assert result.at_next.amount("deal") == D("1200.00")  # selling more adds no deal bonus
+    assert result.would_add == result.at_next.total - result.current.total
+    without = money.what_if(D("250000.00"), terms)
+    assert without.deal_bonus == D("0.00") and "deal" not in [
+        c.kind for c in without.current.components
+    ]
