@@ -108,9 +108,9 @@ class DealRegistration(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
-    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_at = models.DateTimeField(pgettext_lazy("timestamp", "submitted"))
     submitted_by = models.CharField(_("submitted by"), max_length=200, blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("timestamp", "decided"), null=True, blank=True)
     decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True, max_length=MAX_TEXT)
     protected_until = models.DateField(
@@ -125,7 +125,7 @@ class DealRegistration(models.Model):
     extension_reason = models.TextField(_("why more time"), blank=True, max_length=MAX_TEXT)
     extension_requested_at = models.DateTimeField(_("extension requested"), null=True, blank=True)
     extension_decided_at = models.DateTimeField(_("extension decided"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("timestamp", "closed"), null=True, blank=True)
 
     objects = DealRegistrationQuerySet.as_manager()
     history = audited_history(m2m_fields=[])
@@ -234,7 +234,7 @@ class DealMatch(models.Model):
     similarity = models.DecimalField(
         _("similarity"), max_digits=4, decimal_places=3, null=True, blank=True
     )
-    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("timestamp", "found"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("deal match")

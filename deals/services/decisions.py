@@ -44,11 +44,11 @@ def _locked(registration: DealRegistration) -> DealRegistration:
     )
 
 
-def _status_error(registration: DealRegistration, action: str):
+def _status_error(registration: DealRegistration):
     return error(
         "status",
-        _("This registration is %(status)s: it cannot be %(action)s.")
-        % {"status": registration.get_status_display(), "action": action},
+        _("This registration is %(status)s: this step is not possible now.")
+        % {"status": registration.get_status_display()},
         "invalid_status",
     )
 
@@ -80,7 +80,7 @@ def deal_registration_approve(*, actor, registration, now: dt.datetime | None = 
     registration = _locked(registration)
     who = check_decider(actor, registration)
     if not registration.is_open:
-        raise _status_error(registration, _("approved"))
+        raise _status_error(registration)
     today = manufacturer_date(now)
     holder = selectors.protected_holder(registration, today=today)
     if holder is not None:
@@ -118,7 +118,7 @@ def deal_registration_reject(*, actor, registration, reason: str, now=None):
     if not (reason or "").strip():
         raise error("reason", _("Say why the registration is rejected."), "blank")
     if not registration.is_open:
-        raise _status_error(registration, _("rejected"))
+        raise _status_error(registration)
     registration.decided_at = now
     registration.decided_by = who.label
     registration.rejection_reason = reason.strip()
@@ -141,7 +141,7 @@ def deal_registration_request_extension(*, actor, registration, reason: str = ""
     registration = _locked(registration)
     check_dealer_may_write(who, registration)
     if registration.status != S.APPROVED:
-        raise _status_error(registration, _("extended"))
+        raise _status_error(registration)
     if registration.extension:
         raise error("extension", _("A registration is extended at most once."), "extension_used")
     if manufacturer_date(now) > registration.protected_until:
@@ -172,7 +172,7 @@ def deal_registration_decide_extension(*, actor, registration, grant: bool = Tru
     registration = _locked(registration)
     check_decider(actor, registration)
     if registration.status != S.APPROVED:
-        raise _status_error(registration, _("extended"))
+        raise _status_error(registration)
     if registration.extension not in (E.NONE, E.REQUESTED):
         raise error("extension", _("A registration is extended at most once."), "extension_used")
     if not grant and registration.extension != E.REQUESTED:
@@ -206,7 +206,7 @@ def _close(actor, registration, status: str, now):
     else:
         check_decider(who, registration)
     if registration.status != S.APPROVED:
-        raise _status_error(registration, DealRegistration.Status(status).label)
+        raise _status_error(registration)
     registration.closed_at = now
     _change(registration, status, now=now, fields=["closed_at"])
     return registration
