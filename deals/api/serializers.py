@@ -1,6 +1,7 @@
 """Serializers of `deal-registrations` (DOMAIN.md §12). A dealer sees its own registrations;
 the matches (other dealers' registrations and territories) are shown to staff only."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dealers.models import Dealer, ProductLine, Region
@@ -69,7 +70,8 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
             return None
         return (obj.protected_until - manufacturer_today()).days
 
-    def get_matches(self, obj) -> list[DealMatchSerializer]:
+    @extend_schema_field(DealMatchSerializer(many=True))
+    def get_matches(self, obj):
         request = self.context.get("request")
         if request is None or not actor_from(request).manufacturer:
             return []

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 
 from deals.models import DealRegistration
 from portal.clock import manufacturer_today
+from tests.api_mixins import APIResourceTests
 from tests.commissions.factories import give_plan, plan_p, product
+from tests.deals.factories import line
 from tests.factories import (
     ApiKeyFactory,
     DealerFactory,
@@ -269,3 +271,19 @@ def test_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         response = world["maker"].get(URL)
     assert len(response.json()["results"]) == 6
+
+
+class TestDealRegistrationsAPI(APIResourceTests):
+    url = URL
+    list_max_queries = 12
+
+    def make(self, dealer):
+        from tests.deals.factories import register
+
+        line("PL-HOME")
+        return register(dealer, f"客户 {dealer.code}")
+
+    def create_payload(self, dealer):
+        line("PL-HOME")
+        region_tree()
+        return _registration(dealer=dealer.code)
