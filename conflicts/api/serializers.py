@@ -23,9 +23,7 @@ class TicketSerializer(serializers.ModelSerializer):
     dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
     counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # plain strings in the schema: the value sets are documented in help texts (enum names
     # like "status" collide with other apps' components)
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)

@@ -130,9 +130,10 @@ def ticket_open(
             raise _error("counterparty", _("Only channel tickets have a counter-party."), "invalid")
         if counterparty.pk == dealer.pk:
             raise _error("counterparty", _("The counter-party must be another dealer."), "invalid")
-        if actor.is_dealer and not ticket_counterparty_choices(dealer).filter(
-            pk=counterparty.pk
-        ).exists():
+        if (
+            actor.is_dealer
+            and not ticket_counterparty_choices(dealer).filter(pk=counterparty.pk).exists()
+        ):
             raise _counterparty_not_allowed()
     if opened_at is not None:
         if not actor.manufacturer:
