@@ -4,7 +4,8 @@
 - the **normalised name**: NFKC (full-width to half-width), lower case, whitespace and
   punctuation removed, then one trailing legal form removed;
 - the **corporate e-mail domain** (free-mail domains never match);
-- the **protection window**: through the last day, 23:59:59 in the manufacturer's zone;
+- the **protection window**: through the last day, 23:59:59 in the manufacturer's zone
+  (compared as the manufacturer's dates);
 - the **similarity** of two names where PostgreSQL's ``pg_trgm`` is not available.
 """
 
@@ -95,12 +96,6 @@ def protected_through(approved_on: dt.date, *, days: int) -> dt.date:
     """The last day of protection: ``days`` after the approval date (approved 2026-12-02,
     90 days → 2027-03-02); protected through 23:59:59 manufacturer time of that day."""
     return approved_on + dt.timedelta(days=days)
-
-
-def protection_end(last_day: dt.date, zone) -> dt.datetime:
-    """The first instant no longer protected: 00:00 of the day after ``last_day`` in the
-    manufacturer's ``zone``."""
-    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
 
 
 def days_left(last_day: dt.date | None, today: dt.date) -> int | None:

@@ -60,7 +60,5 @@ def seed(stdout):
         status: DealRegistration.objects.filter(status=status).count()
         for status in DealRegistration.Status.values
     }
-    stdout.write(
-        "deals: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    )
+    stdout.write("deals: " + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
     return []

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dealers.calculations import validate_credit_code
+from deals import calculations
 from portal.access import TenantQuerySet
 from portal.audit import audited_history
 from portal.inputs import MAX_TEXT
@@ -172,6 +173,13 @@ class DealRegistration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def protection_days_left(self, today) -> int | None:
+        """Whole days of protection left after ``today`` (0 on the last day) while approved;
+        None otherwise."""
+        if self.status != self.Status.APPROVED:
+            return None
+        return calculations.days_left(self.protected_until, today)
 
     def protected_on(self, day) -> bool:
         """Whether the deal protects its dealer on ``day`` (a manufacturer date): approved

@@ -19,11 +19,8 @@ from dealers.models import Dealer
 from dealers.selectors import exclusive_territories_covering
 from deals import calculations
 from deals.models import DealMatch, DealRegistration
-from portal.access import Actor
 
 S = DealRegistration.Status
-#: staff-only reads (the decision queue) see every dealer's registrations
-STAFF = Actor(manufacturer=True)
 
 
 def registration_list_visible_to(who):
@@ -47,20 +44,6 @@ def registration_detail_visible_to(who):
             ).prefetch_related("other__product_lines"),
         )
     )
-
-
-def decision_queue(*, region=None):
-    """Staff: the registrations waiting for a decision, oldest first (conflicts first)."""
-    rows = registration_detail_visible_to_staff().filter(status__in=DealRegistration.OPEN_STATUSES)
-    if region is not None:
-        rows = rows.filter(
-            Q(customer_region=region) | Q(customer_region__code__startswith=region.code + "-")
-        )
-    return rows.order_by("submitted_at", "pk")
-
-
-def registration_detail_visible_to_staff():
-    return registration_detail_visible_to(STAFF)
 
 
 # --- matching ---------------------------------------------------------------------------

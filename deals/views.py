@@ -66,8 +66,9 @@ def _flash_errors(request, exc: ValidationError) -> None:
 
 
 def _with_days_left(rows, today):
+    """``days_left`` on each row, for the countdown of the templates."""
     for row in rows:
-        row.days_left = (row.protected_until - today).days if row.status == S.APPROVED else None
+        row.days_left = row.protection_days_left(today)
     return rows
 
 

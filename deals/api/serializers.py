@@ -66,9 +66,7 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_days_left(self, obj) -> int | None:
-        if obj.status != DealRegistration.Status.APPROVED:
-            return None
-        return (obj.protected_until - manufacturer_today()).days
+        return obj.protection_days_left(manufacturer_today())
 
     @extend_schema_field(DealMatchSerializer(many=True))
     def get_matches(self, obj):
