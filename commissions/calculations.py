@@ -25,6 +25,7 @@ TIER = "tier"
 LATE = "late"
 QUARTER_BONUS = "quarter_bonus"
 ANNUAL_BONUS = "annual_bonus"
+DEAL = "deal"
 
 
 def money(value: Decimal) -> Decimal:
@@ -58,6 +59,7 @@ class PlanTerms:
     tier_rate: Decimal = ZERO
     tier_code: str = ""
     plan_code: str = ""
+    deal_bonus_rate: Decimal = ZERO
 
     def sorted_steps(self) -> tuple[Step, ...]:
         return tuple(sorted(self.steps, key=lambda s: s.threshold))
@@ -68,6 +70,20 @@ class Component:
     kind: str
     amount: Decimal
     derivation: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DealSales:
+    """The month's lines that name a protected deal (DOMAIN.md §12): each deal's Σ amount."""
+
+    by_deal: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount for _number, amount in self.by_deal), ZERO)
+
+
+NO_DEALS = DealSales()
 
 
 @dataclass(frozen=True)
@@ -183,18 +199,39 @@ def tier_component(net_sales: Decimal, tier_rate: Decimal, tier_code: str = "") 
     )
 
 
-def month_commission(net_sales: Decimal, terms: PlanTerms) -> MonthResult:
-    """The computed components of a month (base, step, tier) for ``net_sales``."""
+def deal_component(deals: DealSales, rate: Decimal) -> Component:
+    """Σ amounts of the lines naming a protected deal × the plan's ``deal_bonus_rate``,
+    rounded on its own; the derivation lists the deals."""
+    total = deals.total
+    exact = total * rate
+    return Component(
+        DEAL,
+        money(exact),
+        {
+            "formula": "Σ amounts of the lines of protected deals × deal_bonus_rate",
+            "deals": [{"deal": number, "amount": _s(amount)} for number, amount in deals.by_deal],
+            "deal_sales": _s(total),
+            "deal_bonus_rate": _s(rate),
+            "exact": _s(exact),
+        },
+    )
+
+
+def month_commission(
+    net_sales: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS
+) -> MonthResult:
+    """The computed components of a month (base, step, tier; and ``deal`` when lines name
+    protected deals) for ``net_sales``."""
     net_sales = Decimal(net_sales)
     steps = terms.sorted_steps()
-    return MonthResult(
-        net_sales,
-        (
-            base_component(net_sales, terms.base_rate),
-            step_component(net_sales, steps, terms.step_mode),
-            tier_component(net_sales, terms.tier_rate, terms.tier_code),
-        ),
-    )
+    components = [
+        base_component(net_sales, terms.base_rate),
+        step_component(net_sales, steps, terms.step_mode),
+        tier_component(net_sales, terms.tier_rate, terms.tier_code),
+    ]
+    if deals.by_deal:
+        components.append(deal_component(deals, terms.deal_bonus_rate))
+    return MonthResult(net_sales, tuple(components))
 
 
 def late_component(amount: Decimal, base_rate: Decimal, **reference) -> Component:
@@ -233,17 +270,24 @@ class WhatIf:
         return self.at_next.total - self.current.total
 
     @property
+    def deal_bonus(self) -> Decimal:
+        """The deal bonus so far (lines of protected deals, DOMAIN.md §12)."""
+        return self.current.amount(DEAL)
+
+    @property
     def step_would_add(self) -> Decimal | None:
         if self.at_next is None:
             return None
         return self.at_next.amount(STEP) - self.current.amount(STEP)
 
 
-def what_if(net_sales: Decimal, terms: PlanTerms) -> WhatIf:
-    """Where the month stands, and what selling up to the next threshold would add."""
+def what_if(net_sales: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS) -> WhatIf:
+    """Where the month stands (the deal bonus of the lines of protected deals included),
+    and what selling up to the next threshold would add (without a deal: the bonus of the
+    deals stays what it is)."""
     net_sales = Decimal(net_sales)
     steps = terms.sorted_steps()
-    current = month_commission(net_sales, terms)
+    current = month_commission(net_sales, terms, deals)
     upcoming = next_step(net_sales, steps)
     if upcoming is None:
         return WhatIf(net_sales, current, step_reached(net_sales, steps), None, None, None)
@@ -253,7 +297,7 @@ def what_if(net_sales: Decimal, terms: PlanTerms) -> WhatIf:
         step_reached(net_sales, steps),
         upcoming,
         upcoming.threshold - net_sales,
-        month_commission(upcoming.threshold, terms),
+        month_commission(upcoming.threshold, terms, deals),
     )
 
 

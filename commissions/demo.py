@@ -17,6 +17,7 @@ from django.utils import timezone
 from commissions import services
 from commissions.models import CommissionPlan, CommissionStatement, PlanStep, PlanTierBonus
 from dealers.models import Agreement, Dealer, DealerMembership, Product, ProductLine, Region, Tier
+from deals.models import DealRegistration
 from portal.access import Actor
 from portal.models import User
 from portal.periods import Month
@@ -154,6 +155,31 @@ def _dealers(plans):
     return dealers, logins
 
 
+def _deal_lines():
+    """A sale on the deals demo's protected Beijing deal (its ``deal`` component), at a fixed
+    time so that seeding again is a duplicate."""
+    deal = (
+        DealRegistration.objects.filter(dealer__code="DEMO-BJ", status="approved")
+        .order_by("pk")
+        .first()
+    )
+    if deal is None or deal.decided_at is None:
+        return []
+    return [
+        {
+            "dealer": "DEMO-BJ",
+            "external_id": f"DEMO-BJ-{deal.number}-1",
+            "sku": "PRO-SWITCH",
+            "quantity": "20",
+            "amount": "120000.00",
+            "currency": "CNY",
+            "sold_at": (deal.decided_at + dt.timedelta(hours=2)).isoformat(),
+            "ship_to_region": "CN-BJ",
+            "deal": deal.number,
+        }
+    ]
+
+
 def _month_lines(code, volume, month: Month, now):
     """Four sales and, every other month, a return; all before ``now``."""
     start, _end = month.bounds()
@@ -206,6 +232,7 @@ def seed(stdout):
     for code, _n, _r, _t, _p, volume in DEALERS:
         for month in months:
             lines += _month_lines(code, volume, month, now)
+    lines += _deal_lines()
     services.sale_lines_ingest(actor=system, lines=lines, source="demo")
 
     finance = User.objects.filter(groups__name="finance", is_active=True).first()

@@ -52,6 +52,29 @@ def month_sales_by_dealer(
     return {row["dealer_id"]: (calc.money(row["net"]), row["n"]) for row in rows}
 
 
+def month_deal_sales_by_dealer(
+    *, month: Month, dealer_ids=None, counted_in=None
+) -> dict[int, calc.DealSales]:
+    """{dealer_id: the month's Σ amount per deal} of the lines that name a deal (DOMAIN.md
+    §12; ``counted_in``: only the lines that statement counted). One aggregate query;
+    dealers without such lines are absent."""
+    start, end = month.bounds()
+    qs = SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end, deal__isnull=False)
+    if counted_in is not None:
+        qs = qs.filter(counted_in=counted_in)
+    if dealer_ids is not None:
+        qs = qs.filter(dealer_id__in=list(dealer_ids))
+    rows = (
+        qs.values("dealer_id", "deal__number")
+        .annotate(amount=Sum("amount"))
+        .order_by("dealer_id", "deal__number")
+    )
+    by_dealer: dict[int, list] = {}
+    for row in rows:
+        by_dealer.setdefault(row["dealer_id"], []).append((row["deal__number"], row["amount"]))
+    return {dealer_id: calc.DealSales(tuple(deals)) for dealer_id, deals in by_dealer.items()}
+
+
 @dataclass(frozen=True)
 class MonthPlan:
     """Everything a month's arithmetic needs for one dealer."""
@@ -82,6 +105,7 @@ def plan_terms(plan: CommissionPlan, tier_code: str) -> calc.PlanTerms:
         tier_rate=tier_rate,
         tier_code=tier_code,
         plan_code=plan.code,
+        deal_bonus_rate=plan.deal_bonus_rate,
     )
 
 
@@ -172,7 +196,7 @@ class DealerWhatIf:
     gap: StatementGap | None = None
 
 
-SALES_KINDS = ("base", "step", "tier")
+SALES_KINDS = ("base", "step", "tier", "deal")
 
 
 def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap | None:
@@ -215,6 +239,21 @@ def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap |
     )
 
 
+def _month_sales_with_deals(*, dealer, month: Month) -> tuple[Decimal, calc.DealSales]:
+    """The dealer's net sales of the month and its lines of protected deals, in one query
+    (grouped by deal; lines without one form the group ``None``)."""
+    start, end = month.bounds()
+    rows = list(
+        SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
+        .values("deal__number")
+        .annotate(amount=Sum("amount"))
+        .order_by("deal__number")
+    )
+    net = calc.money(sum((row["amount"] for row in rows), Decimal("0")))
+    deals = tuple((row["deal__number"], row["amount"]) for row in rows if row["deal__number"])
+    return net, calc.DealSales(deals)
+
+
 def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
     is missing to the next step and what it would add; None without a plan this month."""
@@ -222,14 +261,12 @@ def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
     plans = month_plans(month=month, dealer_ids=[dealer.pk], now=now)
     if dealer.pk not in plans:
         return None
-    net, _count = month_sales_by_dealer(month=month, dealer_ids=[dealer.pk]).get(
-        dealer.pk, (Decimal("0.00"), 0)
-    )
+    net, deals = _month_sales_with_deals(dealer=dealer, month=month)
     month_plan = plans[dealer.pk]
     return DealerWhatIf(
         month,
         month_plan.plan,
-        calc.what_if(net, month_plan.terms),
+        calc.what_if(net, month_plan.terms, deals),
         dealer.currency,
         _statement_gap(dealer=dealer, month=month, live_net=net),
     )

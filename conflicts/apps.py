@@ -15,3 +15,8 @@ class ConflictsConfig(AppConfig):
             "conflicts.subscribers.open_channel_conflicts",
             name="conflicts.open_channel_conflicts",
         )
+        events.subscribe(
+            "deal.status_changed",
+            "conflicts.subscribers.open_deal_conflicts",
+            name="conflicts.open_deal_conflicts",
+        )

@@ -2,7 +2,8 @@
 
 Calendars and policies (the seeded defaults), and a handful of tickets in several states:
 a fresh emergency, one waiting on the dealer, a resolved one, a contract ticket escalated
-to legal, and a channel conflict opened from a sale shipped into an exclusive territory."""
+to legal, a channel conflict opened from a sale shipped into an exclusive territory, and
+the tickets of the deals demo's registration conflicts."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from conflicts.models import Ticket
 from conflicts.seeding import seed_defaults
 from conflicts.services import SYSTEM, channel_conflicts_open_for_sale_lines, ticket_open
 from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Territory, Tier
+from deals.models import DealRegistration
 from portal.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -197,6 +199,11 @@ def seed(stdout):
         opened_at=now - timedelta(hours=50),
     )
     _channel_conflict(gz, sz, regions, stdout)
+    # the deals demo's conflicts: their tickets now (the outbox would open them after commit)
+    for registration_id in DealRegistration.objects.filter(status="conflict").values_list(
+        "pk", flat=True
+    ):
+        services.deal_conflict_tickets_open(registration_id=registration_id)
     outcome = services.ticket_escalate_due(now=now)
     if outcome.escalated:
         stdout.write(f"conflicts demo: {len(outcome.escalated)} ticket(s) escalated")

@@ -339,6 +339,27 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Deal registration (DOMAIN.md §12) ------------------------------------------------
+# An approved registration is protected for this many days after the approval date (through
+# 23:59:59 manufacturer time of the last day); one extension adds DEALS_EXTENSION_DAYS.
+DEALS_PROTECTION_DAYS = env.int("DEALS_PROTECTION_DAYS", default=90)
+DEALS_EXTENSION_DAYS = env.int("DEALS_EXTENSION_DAYS", default=30)
+# E-mail domains that never make two registrations the same customer (anyone has one).
+DEALS_FREE_MAIL_DOMAINS = env.list(
+    "DEALS_FREE_MAIL_DOMAINS",
+    default=[
+        "qq.com",
+        "163.com",
+        "126.com",
+        "sina.com",
+        "foxmail.com",
+        "gmail.com",
+        "outlook.com",
+        "hotmail.com",
+        "yahoo.com",
+    ],
+)
+
 # --- Webhooks (DOMAIN.md §15) -------------------------------------------------------
 # Endpoints must use https in production. Private, loopback and link-local receivers (an
 # SSRF risk) are refused in production whatever the variable says; development and tests

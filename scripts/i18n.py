@@ -80,10 +80,11 @@ def hant() -> int:
         hant_path = hans_path.parents[2] / "zh_Hant" / "LC_MESSAGES" / "django.po"
         if not hant_path.exists():
             continue
-        hans = {e.msgid: e for e in polib.pofile(str(hans_path)) if not e.obsolete}
+        # by context and msgid: "approved" as a deal status is not "approved" as a verb
+        hans = {_key(e): e for e in polib.pofile(str(hans_path)) if not e.obsolete}
         po = polib.pofile(str(hant_path))
         for entry in po:
-            source = hans.get(entry.msgid)
+            source = hans.get(_key(entry))
             if source is None or (entry.translated() and "fuzzy" not in entry.flags):
                 continue
             if entry.msgid_plural:

@@ -18,6 +18,12 @@ class SaleLineSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="product.sku", read_only=True)
     ship_to_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     amount = MoneyField(read_only=True)
+    deal = serializers.SlugRelatedField(
+        slug_field="number",
+        read_only=True,
+        allow_null=True,
+        help_text="the dealer's deal registration the line names (DOMAIN.md §12)",
+    )
 
     class Meta:
         model = SaleLine
@@ -31,6 +37,7 @@ class SaleLineSerializer(serializers.ModelSerializer):
             "currency",
             "sold_at",
             "ship_to_region",
+            "deal",
             "reported_at",
             "source",
         ]
@@ -50,6 +57,12 @@ class SaleLineInSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, required=False)
     sold_at = DateTimeField()
     ship_to_region = serializers.CharField(max_length=32)
+    deal = serializers.CharField(
+        max_length=20,
+        required=False,
+        help_text="a deal registration number of the line's dealer that protected the sale "
+        "on its date (else `deal_not_protected`)",
+    )
 
 
 class SaleBatchSerializer(serializers.Serializer):

@@ -39,7 +39,7 @@ class SaleLineViewSet(PortalReadOnlyViewSet):
     """Reported sale lines (DOMAIN.md §6.1). ``POST`` takes ``{"lines": [...]}``: atomic
     batches of up to 10,000 lines, idempotent by (dealer, external_id)."""
 
-    queryset = SaleLine.objects.select_related("dealer", "product", "ship_to_region")
+    queryset = SaleLine.objects.select_related("dealer", "product", "ship_to_region", "deal")
     serializer_class = s.SaleLineSerializer
     filterset_class = SaleLineFilterSet
     ordering_fields = ["sold_at", "reported_at", "amount", "id"]

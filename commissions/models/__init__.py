@@ -102,6 +102,15 @@ class SaleLine(models.Model):
         on_delete=models.PROTECT,
         related_name="sale_lines",
     )
+    deal = models.ForeignKey(
+        "deals.DealRegistration",
+        verbose_name=_("deal registration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sale_lines",
+        help_text=_("The dealer's deal registration, protected when the sale was made."),
+    )
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     counted_in = models.ForeignKey(

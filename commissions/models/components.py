@@ -29,7 +29,7 @@ class StatementComponent(models.Model):
         PRICE_PROTECTION = "price_protection", _("price protection")
         MDF = "mdf", pgettext_lazy("statement component", "marketing funds")
 
-    COMPUTED_KINDS = ("base", "step", "tier", "late")
+    COMPUTED_KINDS = ("base", "step", "tier", "deal", "late")
     BONUS_KINDS = ("quarter_bonus", "annual_bonus")
     #: credits booked by other concerns (commissions.services.credits), once per source
     CREDIT_KINDS = ("price_protection", "mdf")
@@ -76,7 +76,7 @@ class StatementComponent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "kind"],
-                condition=models.Q(kind__in=["base", "step", "tier"]),
+                condition=models.Q(kind__in=["base", "step", "tier", "deal"]),
                 name="component_computed_once_per_statement",
             ),
             models.UniqueConstraint(

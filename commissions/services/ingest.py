@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from commissions import rollup
 from commissions.models import CommissionStatement, SaleLine
 from dealers.models import Dealer, Product, Region
+from deals.selectors import registrations_by_number
 from portal import events
 from portal.access import actor_from
+from portal.clock import manufacturer_date
 from portal.inputs import InputError, parse_datetime_input, parse_decimal_input
 from portal.periods import Month
 
@@ -46,7 +48,15 @@ class IngestOutcome:
         return sum(1 for item in self.items if item["outcome"] in ("created", "new"))
 
 
-COMPARED = ("product_id", "quantity", "amount", "currency", "sold_at", "ship_to_region_id")
+COMPARED = (
+    "product_id",
+    "quantity",
+    "amount",
+    "currency",
+    "sold_at",
+    "ship_to_region_id",
+    "deal_id",
+)
 
 
 # The columns' bounds: quantity numeric(14, 3), amount numeric(16, 2).
@@ -102,8 +112,10 @@ def sale_lines_ingest(
     """Record a batch of reported sale lines (DOMAIN.md §6.1), atomically.
 
     ``lines``: dicts of ``external_id, sku, quantity, amount, currency, sold_at,
-    ship_to_region`` (and ``dealer``, a code, for manufacturer callers; dealer callers write
-    their own dealer only). A line already reported with identical values is a duplicate
+    ship_to_region`` and optionally ``deal`` (a deal registration number of the line's
+    dealer that protected the sale on its date, else ``deal_not_protected``, DOMAIN.md
+    §12) (and ``dealer``, a code, for manufacturer callers; dealer callers write their own
+    dealer only). A line already reported with identical values is a duplicate
     (a no-op, counted); with different values it is ``external_id_conflict``. Any error
     raises :class:`BatchRejected` listing every error by index, field and code, and nothing
     is written. A constant number of queries per batch, whatever its size.
@@ -160,6 +172,10 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
         dealers = {own.code: own}
     else:
         raise PermissionDenied(_("You may not report sales."))
+    deal_numbers = {_text(raw, "deal") for raw in lines if isinstance(raw, dict)} - {""}
+    deals = registrations_by_number(
+        dealer_ids=[d.pk for d in dealers.values()], numbers=deal_numbers
+    )
     products = dict(Product.objects.filter(sku__in=skus).values_list("sku", "pk"))
     region_ids = dict(Region.objects.filter(code__in=regions).values_list("code", "pk"))
 
@@ -214,6 +230,23 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
             errors.append(
                 _err(index, "sold_at", "sold_in_future", _("This sale lies in the future."))
             )
+        deal_number = _text(raw, "deal")
+        deal = None
+        if deal_number and dealer is not None and sold_at is not None:
+            deal = deals.get((dealer.pk, deal_number))
+            if deal is None or not deal.protected_on(manufacturer_date(sold_at)):
+                errors.append(
+                    _err(
+                        index,
+                        "deal",
+                        "deal_not_protected",
+                        _(
+                            "No deal registration %(deal)s of this dealer protected the "
+                            "sale on its date."
+                        )
+                        % {"deal": deal_number[:40]},
+                    )
+                )
         currency = _text(raw, "currency").upper() or (dealer.currency if dealer else "")
         if dealer is not None and currency != dealer.currency:
             errors.append(
@@ -252,6 +285,7 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
                 currency=currency,
                 sold_at=sold_at,
                 ship_to_region_id=region_ids[region],
+                deal=deal,
                 source=source[:200],
             )
         )

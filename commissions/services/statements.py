@@ -123,12 +123,13 @@ def _refresh_plan(
     line_count: int,
     late: list,
     now: dt.datetime,
+    deals: calc.DealSales = calc.NO_DEALS,
 ) -> RefreshPlan:
-    """Rebuild a locked draft's computed components (base, step, tier, late) from scratch,
+    """Rebuild a locked draft's computed components (base, step, tier, deal, late) from scratch,
     keeping their rows (and so dispute links) where the figures are the same, and leaving
     adjustments and booked bonuses untouched. No query: ``existing`` are the draft's
     components; the statement's figures are set on ``statement`` (not saved)."""
-    result = calc.month_commission(net_sales, month_plan.terms)
+    result = calc.month_commission(net_sales, month_plan.terms, deals)
     desired: dict[tuple, tuple[calc.Component, int | None]] = {
         (c.kind, None): (c, None) for c in result.components
     }
@@ -207,6 +208,7 @@ def _refresh(
     line_count: int,
     late: list,
     now: dt.datetime,
+    deals: calc.DealSales = calc.NO_DEALS,
 ) -> str:
     """Refresh one locked draft (see :func:`_refresh_plan`). Returns "updated" or
     "unchanged"."""
@@ -218,6 +220,7 @@ def _refresh(
         line_count=line_count,
         late=late,
         now=now,
+        deals=deals,
     )
     if plan.to_delete:
         StatementComponent.objects.filter(pk__in=plan.to_delete).delete()
@@ -249,7 +252,9 @@ def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]
 
 
 @transaction.atomic
-def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run: bool, now):
+def _build_chunk(
+    *, month: Month, plans: dict, sales: dict, late: dict, deals: dict, dry_run: bool, now
+):
     """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
     missing ones created first, with their history), their components loaded in one query,
     the arithmetic in memory, then bulk deletes, updates and inserts."""
@@ -290,6 +295,7 @@ def _build_chunk(*, month: Month, plans: dict, sales: dict, late: dict, dry_run:
                 line_count=count,
                 late=late.get(dealer_id, []),
                 now=now,
+                deals=deals.get(dealer_id, calc.NO_DEALS),
             )
             to_create += plan.to_create
             to_update += plan.to_update
@@ -348,6 +354,7 @@ def statements_build(
             plans={d: plans[d] for d in chunk},
             sales=sales,
             late=_late_lines(month=month, dealer_ids=chunk),
+            deals=selectors.month_deal_sales_by_dealer(month=month, dealer_ids=chunk),
             dry_run=dry_run,
             now=now,
         )
@@ -398,6 +405,9 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime, approving=Fal
     late = _late_lines(
         month=month, dealer_ids=[statement.dealer_id], counted_in=statement if approving else None
     )
+    deals = selectors.month_deal_sales_by_dealer(
+        month=month, dealer_ids=[statement.dealer_id], counted_in=statement if approving else None
+    ).get(statement.dealer_id, calc.NO_DEALS)
     _refresh(
         statement=statement,
         month_plan=month_plan,
@@ -405,4 +415,5 @@ def _refresh_one(statement: CommissionStatement, now: dt.datetime, approving=Fal
         line_count=count,
         late=late.get(statement.dealer_id, []),
         now=now,
+        deals=deals,
     )

@@ -13,7 +13,7 @@ from conflicts.models.calendars import (
     OpeningInterval,
     RegionCalendar,
 )
-from conflicts.models.channel import ChannelConflict
+from conflicts.models.channel import ChannelConflict, DealConflict
 from conflicts.models.policies import (
     CATEGORY_GROUPS,
     STAFF_GROUP_CHOICES,
@@ -40,6 +40,7 @@ __all__ = [
     "CalendarHoliday",
     "Category",
     "ChannelConflict",
+    "DealConflict",
     "Escalation",
     "EscalationStep",
     "MakeUpWorkday",

@@ -11,12 +11,14 @@ One module per sub-domain; the public names are re-exported here, so callers kee
 - ``tickets``: open, comment, attach, transition, change priority, assign
 - ``escalation``: the sweep
 - ``channel``: channel-conflict tickets from reported sale lines
+- ``deal_conflicts``: channel-conflict tickets from deal registrations (DOMAIN.md §12)
 - ``disputes``: disputes of objects a dealer may see (``app_label.model:pk`` subjects)
 - ``_common``: the system actor, timeline events, notifications after commit
 """
 
 from conflicts.services._common import SYSTEM, ticket_url
 from conflicts.services.channel import channel_conflicts_open_for_sale_lines
+from conflicts.services.deal_conflicts import deal_conflict_tickets_open
 from conflicts.services.disputes import subject_parse, subject_resolve, ticket_open_dispute
 from conflicts.services.escalation import SweepOutcome, ticket_escalate_due
 from conflicts.services.sla import (
@@ -48,6 +50,7 @@ __all__ = [
     "SlaContext",
     "SweepOutcome",
     "channel_conflicts_open_for_sale_lines",
+    "deal_conflict_tickets_open",
     "effective_priority",
     "policy_snapshot",
     "subject_parse",

@@ -29,6 +29,10 @@ TWINS = {
         ["load_china_holidays", "--next-year"],
     ),
     "dealers.tasks.end_dealer_transitions": ("end_dealer_transitions", ["end_dealer_transitions"]),
+    "deals.tasks.expire_deal_registrations": (
+        "expire_deal_registrations",
+        ["expire_deal_registrations"],
+    ),
     "inventory.tasks.stock_alerts_evaluate_all": (
         "evaluate_stock_alerts",
         ["evaluate_stock_alerts"],
