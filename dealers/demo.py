@@ -166,6 +166,17 @@ def seed(stdout):
             },
         )
 
+    # One user per other role at DEMO-GZ: each sees only what its role opens.
+    for username, person, role in (
+        ("finance-gz", "Fang Finance", DealerMembership.Role.FINANCE),
+        ("sales-gz", "Song Sales", DealerMembership.Role.SALES),
+    ):
+        user = _user(username, person, f"{username}@dealer.example.com")
+        DealerMembership.objects.get_or_create(
+            user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": role}
+        )
+        logins.append((username, DEMO_PASSWORD, f"dealer DEMO-GZ (role {role})"))
+
     for dealer_code, region, line, exclusive in TERRITORIES:
         exists = Territory.objects.filter(
             dealer=dealers[dealer_code], region=regions[region], product_line=lines[line]

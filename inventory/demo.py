@@ -150,9 +150,9 @@ def seed(stdout):
     logins = []
     user = ensure_user("stock-gz", "Guo Stockkeeper", email="stock-gz@example.com")
     DealerMembership.objects.get_or_create(
-        user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": DealerMembership.Role.MEMBER}
+        user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": DealerMembership.Role.STOCK}
     )
-    logins.append(("stock-gz", DEMO_PASSWORD, "dealer DEMO-GZ (stock uploads)"))
+    logins.append(("stock-gz", DEMO_PASSWORD, "dealer DEMO-GZ (role stock: stock, uploads, transfers)"))
     stdout.write(
         f"inventory: {Product.objects.count()} products, {Warehouse.objects.count()} warehouses"
     )

@@ -150,7 +150,7 @@ class TestAgreements:
 
     def test_owner_signs_a_draft(self, dealer, owner):
         draft = complete_draft(dealer)
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="sales")
         with pytest.raises(ValidationError) as exc:
             services.agreement_sign(agreement=draft, user=member)
         assert exc.value.code == "not_owner"
@@ -209,11 +209,11 @@ class TestMembers:
                 last_name="Person",
             )
         assert user.username == "new.person@dealer.example.com"
-        assert user.membership.dealer == dealer and user.membership.role == "member"
+        assert user.membership.dealer == dealer and user.membership.role == "sales"
         assert "/accounts/reset/" in mail.outbox[-1].body
 
     def test_members_and_other_dealers_cannot_invite(self, dealer, other_dealer):
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="finance")
         other_owner = DealerUserFactory(membership__dealer=other_dealer, membership__role="owner")
         for who in (member, other_owner):
             with pytest.raises(ValidationError):
@@ -228,7 +228,7 @@ class TestMembers:
         assert exc.value.code == "dealer_read_only"
 
     def test_owner_removes_a_member_but_not_itself(self, dealer, owner):
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="stock")
         services.member_remove(membership=member.membership, removed_by=owner)
         member.refresh_from_db()
         assert not member.is_active
