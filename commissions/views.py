@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from commissions import selectors, services
 from commissions.filters import CommissionStatementFilterSet
-from commissions.forms import SalesUploadForm, StatementDecisionForm, read_upload
+from commissions.forms import (
+    SalesUploadForm,
+    StatementDecisionForm,
+    WhatIfAmountForm,
+    read_upload,
+)
 from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from, area_required
 from portal.clock import manufacturer_tz
@@ -40,7 +45,9 @@ def statement_list(request):
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "statements": page.object_list}
     if actor.is_dealer:
-        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer)
+        form, amount = WhatIfAmountForm.from_query(request.GET)
+        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer, amount=amount)
+        context["whatif_form"] = form
         context["show_whatif"] = True
     return render(request, "commissions/statement_list.html", context)
 
@@ -182,10 +189,14 @@ def whatif_panel(request):
     actor = actor_from(request)
     if not actor.is_dealer:
         raise Http404
+    form, amount = WhatIfAmountForm.from_query(request.GET)
     return render(
         request,
         "commissions/_whatif.html",
-        {"whatif": selectors.whatif_for_dealer(dealer=actor.dealer)},
+        {
+            "whatif": selectors.whatif_for_dealer(dealer=actor.dealer, amount=amount),
+            "whatif_form": form,
+        },
     )
 
 

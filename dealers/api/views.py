@@ -120,6 +120,8 @@ class DealerViewSet(PortalNoDeleteViewSet):
                         "required": str(c.required),
                         "actual": None if c.actual is None else str(c.actual),
                         "met": c.met,
+                        # met | not_met | not_applicable (no figure, or nothing required)
+                        "state": c.state,
                         "missing": None if c.missing is None else str(c.missing),
                     }
                     for c in progress["requirements"]
