@@ -69,7 +69,11 @@ def ticket_open(request):
     if not _can_write(actor):
         messages.error(request, dealer_read_only_message(actor.dealer))
         return redirect("conflicts:list")
-    form = TicketOpenForm(request.POST or None, request.FILES or None)
+    form = TicketOpenForm(
+        request.POST or None,
+        request.FILES or None,
+        counterparties=selectors.ticket_counterparty_choices(actor.dealer).order_by("name"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -100,6 +104,24 @@ def _visible_ticket(request, pk):
     return get_object_or_404(selectors.ticket_detail_queryset(request), pk=pk)
 
 
+def _subject_for(actor, ticket) -> dict | None:
+    """What a dispute ticket is about (its generic subject: a statement component, a
+    statement, a sale line), with a link to it when the viewer's role opens that area."""
+    if ticket.subject_type_id is None:
+        return None
+    try:
+        subject = ticket.subject
+    except (AttributeError, LookupError):
+        subject = None
+    if subject is None:
+        return {"label": _("(no longer exists)"), "url": ""}
+    url = getattr(subject, "get_absolute_url", None)
+    return {
+        "label": getattr(subject, "dispute_label", None) or str(subject),
+        "url": url() if url and actor.may(services.ticket_area(ticket)) else "",
+    }
+
+
 @area_required("tickets")
 def ticket_detail(request, pk):
     actor = actor_from(request)
@@ -121,6 +143,7 @@ def ticket_detail(request, pk):
         "conflicts/ticket_detail.html",
         {
             "ticket": ticket,
+            "subject": _subject_for(actor, ticket),
             "comments": comments,
             "events": events,
             "attachments": attachments,
