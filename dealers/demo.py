@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 
 from dealers import services
 from dealers.models import (
@@ -231,3 +232,21 @@ def seed(stdout):
         )
     stdout.write("dealers: regions, tiers, 4 dealers, territories, certifications, 1 application")
     return logins
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    roles = dict(
+        DealerMembership.objects.filter(user__is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        ("dealers", Dealer.objects.count()),
+        *((f"dealer users, role {role}", roles.get(role, 0)) for role in DealerMembership.Role.values),
+        ("territories", Territory.objects.count()),
+        ("agreements", Agreement.objects.count()),
+        ("certifications", Certification.objects.count()),
+        ("applications", Application.objects.count()),
+    ]

@@ -135,8 +135,8 @@ class TestStates:
 
 class TestAgreements:
     def test_only_one_active_agreement(self, dealer):
-        first = AgreementFactory(dealer=dealer, status="draft", number="AG-1")
-        second = AgreementFactory(dealer=dealer, status="draft", number="AG-2")
+        first = complete_draft(dealer, AgreementFactory(dealer=dealer, status="draft", number="AG-1"))
+        second = complete_draft(dealer, AgreementFactory(dealer=dealer, status="draft", number="AG-2"))
         services.agreement_activate(agreement=first)
         with pytest.raises(ValidationError) as exc:
             services.agreement_activate(agreement=second)
@@ -147,6 +147,27 @@ class TestAgreements:
         services.agreement_terminate(agreement=first, on_date=D(2026, 12, 31))
         services.agreement_activate(agreement=second)
         assert list(Agreement.objects.filter(dealer=dealer, status="active")) == [second]
+
+    def test_an_agreement_without_plan_targets_or_territory_cannot_be_activated(self, dealer):
+        draft = AgreementFactory(
+            dealer=dealer, status="draft", quarterly_target=0, annual_target=0
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.agreement_activate(agreement=draft)
+        assert set(exc.value.error_dict) == {
+            "commission_plan",
+            "quarterly_target",
+            "annual_target",
+            "territory",
+        }
+        assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {
+            "agreement_incomplete"
+        }
+        draft.refresh_from_db()
+        assert draft.status == "draft"
+        services.agreement_activate(agreement=complete_draft(dealer, draft))
+        draft.refresh_from_db()
+        assert draft.status == "active"
 
     def test_owner_signs_a_draft(self, dealer, owner):
         draft = complete_draft(dealer)
