@@ -404,8 +404,8 @@ def test_dealer_dashboard_query_count_does_not_grow(
 @pytest.mark.parametrize(
     "lang,texts",
     [
-        ("zh-hans", ["未结工单", "库存预警", "最新佣金结算单", "认证人数", "尚缺"]),
-        ("zh-hant", ["未結工單", "庫存預警", "最新佣金結算單", "認證人數", "尚缺"]),
+        ("zh-hans", ["未结工单", "库存预警", "最新佣金结算单", "有效认证的用户", "尚缺"]),
+        ("zh-hant", ["未結工單", "庫存預警", "最新佣金結算單", "有效認證的使用者", "尚缺"]),
     ],
 )
 def test_dealer_dashboard_panels_in_chinese(client, dealer, lang, texts):
