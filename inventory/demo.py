@@ -103,7 +103,10 @@ def _sales_for_cover(as_of: datetime) -> None:
     lines = []
     for (region, sku), quantity in sorted(stocked.items()):
         weekly = max(1, round(quantity * 7 / 30))  # about 30 days of cover
-        for week in range(4):
+        # Guangzhou's cameras hardly sell: the stock rotation demo moves them to Shenzhen
+        weeks = 1 if (region, sku) == ("CN-GD-GZ", "HOME-300") else 4
+        weekly = 1 if weeks == 1 else weekly
+        for week in range(weeks):
             sold_at = as_of - timedelta(days=7 * week + 1, hours=2)
             lines.append(
                 {
