@@ -57,12 +57,16 @@ def month_sales_rebuilt(*, month: Month, dealer_ids) -> dict[int, tuple[Decimal,
 
     On PostgreSQL the rollup table is locked against writes first (``SHARE ROW
     EXCLUSIVE``): a batch being ingested either committed before the aggregate (which then
-    counts it) or waits and increments the rebuilt rows — no increment is lost. Three
-    queries."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {SalesMonth._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+    counts it) or waits and increments the rebuilt rows — no increment is lost. On
+    PostgreSQL two statements (the lock, then aggregate and upsert in one), elsewhere two."""
     start, end = month.bounds()
+    if connection.vendor == "postgresql":
+        rows = _month_rebuilt_in_sql(month=month, dealer_ids=list(dealer_ids), start=start, end=end)
+        sales: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0])
+        for dealer_id, net, n in rows:
+            sales[dealer_id][0] += net
+            sales[dealer_id][1] += n
+        return {dealer: (calc.money(net), n) for dealer, (net, n) in sales.items()}
     rows = list(
         SaleLine.objects.filter(sold_at__gte=start, sold_at__lt=end, dealer_id__in=list(dealer_ids))
         .values("dealer_id", "ship_to_region_id")
@@ -91,3 +95,31 @@ def month_sales_rebuilt(*, month: Month, dealer_ids) -> dict[int, tuple[Decimal,
         sales[r["dealer_id"]][0] += r["net"]
         sales[r["dealer_id"]][1] += r["n"]
     return {dealer: (calc.money(net), n) for dealer, (net, n) in sales.items()}
+
+
+_REBUILD_SQL = """
+INSERT INTO {rollup} (dealer_id, region_id, month, net_sales, quantity, line_count)
+SELECT l.dealer_id, l.ship_to_region_id, %(month)s, sum(l.amount), sum(l.quantity), count(*)
+FROM {line} l
+WHERE l.sold_at >= %(start)s AND l.sold_at < %(end)s AND l.dealer_id = ANY(%(dealers)s)
+GROUP BY l.dealer_id, l.ship_to_region_id
+ORDER BY l.dealer_id, l.ship_to_region_id
+ON CONFLICT (dealer_id, region_id, month) DO UPDATE SET
+    net_sales = excluded.net_sales, quantity = excluded.quantity,
+    line_count = excluded.line_count
+RETURNING dealer_id, net_sales, line_count
+"""
+
+
+def _month_rebuilt_in_sql(*, month: Month, dealer_ids: list[int], start, end) -> list[tuple]:
+    """PostgreSQL: the aggregate and the upsert in one statement, server-side (no row
+    objects), after locking the rollup against concurrent increments."""
+    if not dealer_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {SalesMonth._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(
+            _REBUILD_SQL.format(rollup=SalesMonth._meta.db_table, line=SaleLine._meta.db_table),
+            {"month": month.first_day, "start": start, "end": end, "dealers": dealer_ids},
+        )
+        return cursor.fetchall()

@@ -38,7 +38,10 @@ def ticket_subjects_exist() -> list[str]:
         model = ContentType.objects.get_for_id(type_id).model_class()
         tickets = with_subject.filter(subject_type_id=type_id)
         if model is None:
-            problems += [f"ticket {pk} refers to a removed model" for pk in tickets.values_list("pk", flat=True)]
+            problems += [
+                f"ticket {pk} refers to a removed model"
+                for pk in tickets.values_list("pk", flat=True)
+            ]
             continue
         orphans = tickets.exclude(subject_id__in=model._base_manager.values("pk"))
         problems += [

@@ -235,6 +235,18 @@ def open_escalation_counts_by_region(*, region_code: str | None = None) -> dict[
     return dict(rows)
 
 
+def my_queue(user, *, groups: set[str] | None = None) -> Q:
+    """ "My queue": the not-done tickets of ``user``'s staff groups' queues or assigned to
+    ``user`` (a superuser's groups are all of them; ``groups``: the user's, when already
+    read). The admin's queue and the support and legal homes show it."""
+    running = Q(status__in=OPEN_STATUSES)
+    if user.is_superuser:
+        return running
+    if groups is None:
+        groups = set(user.groups.values_list("name", flat=True))
+    return running & (Q(assignee=user) | Q(group__in=sorted(groups)))
+
+
 def ticket_detail_queryset(who, *, now: datetime | None = None):
     """The tickets ``who`` may see, ready for one ticket's page or API detail: the list's
     joins and SLA state, plus the pause ledger in order (used by the SLA explanation)."""

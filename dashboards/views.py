@@ -1,4 +1,5 @@
-"""The home page: staff see the channel at a glance, a dealer its own month."""
+"""The home page: each staff group its own work (``dashboards.homes``), a dealer its own
+month."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -6,13 +7,13 @@ from django.views.decorators.http import require_GET
 
 from collaboration import selectors as collaboration_selectors
 from commissions.selectors import whatif_for_dealer
+from dashboards import homes
 from dashboards import selectors as dashboards
-from dealers.models import Dealer, Region
+from dealers.models import Dealer
 from dealers.selectors import tier_progress
 from portal.access import actor_from
 from portal.selectors import notification_list_for
 from reviews.models import QuarterlyReview
-from reviews.selectors import attainment_ranking, latest_review_quarter
 
 
 @login_required
@@ -21,48 +22,12 @@ def home(request):
     """The dashboard: staff see the channel at a glance, a dealer its own month."""
     actor = actor_from(request)
     if actor.manufacturer:
-        context = _staff_dashboard(request)
+        context = homes.home_context(request)
     elif actor.is_dealer:
         context = _dealer_dashboard(request, actor)
     else:
         context = {}
     return render(request, "portal/home.html", context)
-
-
-def _staff_dashboard(request) -> dict:
-    regions = list(Region.objects.filter(kind__in=["country", "province"]).order_by("code"))
-    region = next((r for r in regions if r.code == request.GET.get("region")), None)
-    period = request.GET.get("period")
-    period = period if period in dashboards.PERIODS else dashboards.DEFAULT_PERIOD
-    start, end = dashboards.period_bounds(period)
-    sales = dashboards.sales_by_region_month(start=start, end=end, region=region)
-    quarter = request.GET.get("quarter") or latest_review_quarter()
-    top, bottom = attainment_ranking(quarter=quarter, region=region) if quarter else ([], [])
-    tiers = dashboards.tier_distribution(region=region)
-    return {
-        "regions": regions,
-        "region": region,
-        "period": period,
-        "periods": list(dashboards.PERIODS),
-        "sales": sales,
-        "sales_chart": {
-            "labels": sales["months"],
-            "datasets": [
-                {"label": code, "data": [float(v) for v in row.values()]}
-                for code, row in sales["rows"].items()
-            ],
-        },
-        "quarter": quarter,
-        "top_dealers": top,
-        "bottom_dealers": bottom,
-        "tiers": tiers,
-        "tier_chart": {
-            "labels": [t["tier"] for t in tiers],
-            "datasets": [{"label": "dealers", "data": [t["count"] for t in tiers]}],
-        },
-        "escalations": dashboards.open_escalations(region=region),
-        "stock_alerts": dashboards.stock_alert_rows(region=region),
-    }
 
 
 def _dealer_dashboard(request, actor) -> dict:

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
-from conflicts import services
+from conflicts import selectors, services
 from conflicts.models import Ticket
 from dealers.models import Dealer
 from portal.inputs import MAX_TEXT
@@ -23,6 +23,33 @@ class SlaStateFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(current_sla_state=self.value())
         return queryset
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """ "My queue" by default: the not-done tickets of the user's staff groups' queues or
+    assigned to the user (a superuser's groups are all of them); "all" shows every ticket."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("my queue")), ("all", _("all tickets"))]
+
+    def value(self):
+        return super().value() or "mine"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() != "mine":
+            return queryset
+        return queryset.filter(selectors.my_queue(request.user))
 
 
 class RunningFilter(admin.SimpleListFilter):

@@ -10,8 +10,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from conflicts import selectors, services
+from conflicts.admin.ticket_display import event_details
 from conflicts.admin.ticket_forms import (
     AssignForm,
+    QueueFilter,
     RunningFilter,
     SlaStateFilter,
     TicketAddForm,
@@ -36,31 +38,37 @@ class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "actor_label", "public", "data"]
+    fields = ["at", "kind", "actor_label", "public", "details"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("details"))
+    def details(self, obj):
+        return event_details(obj)
+
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    # fits a 1366 px screen beside the filters: short title, dealer code, due times to the
+    # minute (the page names the zone), SLA state and level; breached rows are highlighted
     list_display = [
         "id",
-        "title",
-        "dealer",
-        "category",
+        "title_short",
+        "dealer_code",
         "priority",
         "status",
         "group",
         "escalation_level",
         "assignee",
-        "first_response_due",
-        "resolution_due",
+        "first_response_due_short",
+        "resolution_due_short",
         "sla_state_badge",
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["id", "title_short"]
     list_filter = [
+        QueueFilter,
         "group",
         "escalation_level",
         SlaStateFilter,
@@ -177,6 +185,28 @@ class TicketAdmin(admin.ModelAdmin):
             ),
         ]
 
+    class Media:
+        css = {"all": ["portal/ticket_queue.css"]}
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_short(self, obj):
+        title = obj.display_title
+        return title if len(title) <= 48 else title[:47] + "…"
+
+    @admin.display(description=_("dealer"), ordering="dealer__code")
+    def dealer_code(self, obj):
+        return obj.dealer.code
+
+    @admin.display(description=_("first response due"), ordering="first_response_due")
+    def first_response_due_short(self, obj):
+        if obj.first_response_at is not None:
+            return _("answered")
+        return format_instant(obj.first_response_due, offset=False)
+
+    @admin.display(description=_("resolution due"), ordering="resolution_due")
+    def resolution_due_short(self, obj):
+        return format_instant(obj.resolution_due, offset=False)
+
     @admin.display(description=_("SLA state"), ordering="current_sla_state")
     def sla_state_badge(self, obj):
         state = getattr(obj, "current_sla_state", None) or obj.sla_state
@@ -188,7 +218,10 @@ class TicketAdmin(admin.ModelAdmin):
             "met": "green",
         }[state]
         return format_html(
-            '<strong style="color:{}">{}</strong>', colour, Ticket.SlaState(state).label
+            '<strong class="sla-{}" style="color:{}">{}</strong>',
+            state,
+            colour,
+            Ticket.SlaState(state).label,
         )
 
     @admin.display(description=_("How the due times were computed"))

@@ -23,9 +23,7 @@ class TicketSerializer(serializers.ModelSerializer):
     dealer = serializers.SlugRelatedField(slug_field="code", read_only=True)
     counterparty = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     # plain strings in the schema: the value sets are documented in help texts (enum names
     # like "status" collide with other apps' components)
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
@@ -73,6 +71,50 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def get_subject(self, ticket) -> str | None:
         return subject_label(ticket)
+
+    def to_representation(self, ticket):
+        """The same JSON as the declared fields give, without DRF's per-field machinery (the
+        ticket list is polled at page size 100; issue 13). Subclasses with more fields keep
+        the generic path."""
+        if type(self) is not TicketSerializer:
+            return super().to_representation(ticket)
+        dealer, counterparty, region, assignee = (
+            ticket.dealer,
+            ticket.counterparty,
+            ticket.region,
+            ticket.assignee,
+        )
+        return {
+            "id": ticket.pk,
+            "title": ticket.display_title,
+            "title_message": ticket.title_message,
+            "description": ticket.display_description,
+            "category": ticket.category,
+            "requested_priority": ticket.requested_priority,
+            "priority": ticket.priority,
+            "status": ticket.status,
+            "dealer": dealer.code,
+            "counterparty": None if counterparty is None else counterparty.code,
+            "region": None if region is None else region.code,
+            "group": ticket.group,
+            "assignee": None if assignee is None else assignee.username,
+            "opened_at": _instant(ticket.opened_at),
+            "first_response_at": _instant(ticket.first_response_at),
+            "resolved_at": _instant(ticket.resolved_at),
+            "closed_at": _instant(ticket.closed_at),
+            "first_response_due": _instant(ticket.first_response_due),
+            "resolution_due": _instant(ticket.resolution_due),
+            "sla_state": self.get_sla_state(ticket),
+            "escalation_level": ticket.escalation_level,
+            "subject": subject_label(ticket),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _instant(value):
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class TicketDetailSerializer(TicketSerializer):

@@ -23,6 +23,7 @@ from conflicts.models import (
 )
 from conflicts.selectors import ticket_counterparty_choices
 from conflicts.services._common import (
+    SYSTEM,
     S,
     _check_dealer_may_write,
     _error,
@@ -63,14 +64,11 @@ DEALER_TRANSITIONS = {(S.RESOLVED, S.IN_PROGRESS), (S.RESOLVED, S.CLOSED)}
 
 
 def _counterparty_not_allowed():
-    return _error(
-        "counterparty",
-        _(
-            "Name a dealer of your region, or one you already have a ticket with: this code "
-            "is not one of them."
-        ),
-        "counterparty_not_allowed",
+    message = _(
+        "Name a dealer of your region, or one you already have a ticket with: this code "
+        "is not one of them."
     )
+    return _error("counterparty", message, "counterparty_not_allowed")
 
 
 def ticket_counterparty_resolve(*, actor, dealer, code: str | None):
@@ -130,9 +128,10 @@ def ticket_open(
             raise _error("counterparty", _("Only channel tickets have a counter-party."), "invalid")
         if counterparty.pk == dealer.pk:
             raise _error("counterparty", _("The counter-party must be another dealer."), "invalid")
-        if actor.is_dealer and not ticket_counterparty_choices(dealer).filter(
-            pk=counterparty.pk
-        ).exists():
+        if (
+            actor.is_dealer
+            and not ticket_counterparty_choices(dealer).filter(pk=counterparty.pk).exists()
+        ):
             raise _counterparty_not_allowed()
     if opened_at is not None:
         if not actor.manufacturer:
@@ -245,7 +244,8 @@ def ticket_comment(
         comment_id=comment.pk,
     )
     changed = False
-    if actor.manufacturer and not internal and ticket.first_response_at is None:
+    responds = actor.manufacturer and actor is not SYSTEM  # the portal's notes are no response
+    if responds and not internal and ticket.first_response_at is None:
         ctx = _sla_context(ticket)
         ticket.first_response_at = at
         ticket.first_response_sla_minutes = calculations.sla_minutes_between(

@@ -1,6 +1,9 @@
 """Staff UI for dealer applications and their documents: score, approve, reject."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +76,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     date_hierarchy = "submitted_at"
     inlines = [ApplicationDocumentInline]
     actions = ["start_review", "approve", "reject"]
+    change_form_template = "admin/dealers/application/change_form.html"
     fieldsets = (
         (
             _("Applicant"),
@@ -167,6 +171,48 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         labels = {"approve": _("approve"), "review": _("discuss further"), "reject": _("reject")}
         return labels.get(obj.recommendation, "—")
 
+    # -- the decision buttons of the application's page ------------------------------------------
+
+    DECISIONS = {
+        "_start_review": lambda a, by, reason: services.application_start_review(
+            application=a, by=by
+        ),
+        "_approve": lambda a, by, reason: services.application_approve(application=a, by=by),
+        "_reject": lambda a, by, reason: services.application_reject(
+            application=a, by=by, reason=reason
+        ),
+    }
+    DONE = {
+        "_start_review": _("The application is under review."),
+        "_approve": _(
+            "Approved: the dealer, its draft agreement and the owner's invitation exist."
+        ),
+        "_reject": _("Rejected: the applicant was told the reason."),
+    }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "decisions": _decisions(application, request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        decision = next((name for name in self.DECISIONS if name in request.POST), None)
+        if decision is None or not self.has_change_permission(request, obj):
+            return super().response_change(request, obj)
+        reason = request.POST.get("rejection_reason", "")
+        try:
+            with transaction.atomic():
+                self.DECISIONS[decision](obj, request.user, reason)
+        except ValidationError as exc:
+            transaction.set_rollback(True)  # the scores saved with it are not kept either
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, self.DONE[decision], messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+
     def save_model(self, request, obj, form, change):
         if not obj.is_pending:
             return  # a decided application is a record: nothing to change
@@ -219,3 +265,15 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             ),
             _("%(count)s application(s) rejected; applicants informed."),
         )
+
+
+def _decisions(application, user) -> list[str]:
+    """The buttons the page offers: start the review of a submitted application; approve or
+    reject a pending one (the services pass it through "under review")."""
+    if application is None or not application.is_pending:
+        return []
+    if not user.has_perm("dealers.change_application"):
+        return []
+    if application.status == Application.Status.SUBMITTED:
+        return ["start_review", "approve", "reject"]
+    return ["approve", "reject"]

@@ -41,7 +41,8 @@ def document_check(upload) -> tuple[str, str]:
     and size (≤ 10 MB). Raises ValidationError otherwise."""
     if upload.size > calculations.MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            _("%(name)s is larger than 10 MB.") % {"name": display_name(upload.name)}, code="file_too_large"
+            _("%(name)s is larger than 10 MB.") % {"name": display_name(upload.name)},
+            code="file_too_large",
         )
     upload.seek(0)
     head = upload.read(16)
@@ -212,14 +213,20 @@ def _require_pending(application: Application) -> None:
         )
 
 
+def _pass_through_review(application: Application) -> None:
+    """A decision always passes through ``under_review`` (recorded in the history), also
+    when staff decide a submitted application in one step."""
+    if application.status == Application.Status.SUBMITTED:
+        application.status = Application.Status.UNDER_REVIEW
+        application.save(update_fields=["status"])
+
+
 @transaction.atomic
 def application_start_review(*, application: Application, by: User) -> Application:
     """``submitted → under_review`` (a no-op when already under review)."""
     application = _locked_application(application)
     _require_pending(application)
-    if application.status == Application.Status.SUBMITTED:
-        application.status = Application.Status.UNDER_REVIEW
-        application.save(update_fields=["status"])
+    _pass_through_review(application)
     return application
 
 
@@ -264,9 +271,11 @@ def application_approve(
 ) -> Dealer:
     """Approve: create the dealer (entry tier, home region the first requested one), its
     first agreement in ``draft`` and the owner user, who is invited by e-mail to set a
-    password. Refuses a decided application or a credit code now in use."""
+    password. Refuses a decided application or a credit code now in use. Passes through
+    ``under_review``."""
     application = _locked_application(application)
     _require_pending(application)
+    _pass_through_review(application)
     if _credit_code_in_use(application.credit_code, exclude_application=application.pk) == "dealer":
         raise _credit_code_in_use_error()
     regions = list(application.requested_regions.order_by("code"))
@@ -335,7 +344,8 @@ def application_approve(
 
 @transaction.atomic
 def application_reject(*, application: Application, by: User | None, reason: str) -> Application:
-    """Reject with a reason, which the applicant receives by e-mail."""
+    """Reject with a reason, which the applicant receives by e-mail (passing through
+    ``under_review``)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -343,6 +353,7 @@ def application_reject(*, application: Application, by: User | None, reason: str
         )
     application = _locked_application(application)
     _require_pending(application)
+    _pass_through_review(application)
     application.status = Application.Status.REJECTED
     application.rejection_reason = reason
     application.decided_by = by

@@ -134,6 +134,9 @@ def _parse_batch(items, *, kind: str, now: datetime) -> tuple[list[dict], list[I
     if len(items) > MAX_BATCH_ITEMS:
         return [], [_error(None, None, "too_many_items")]
     parsed = []
+    # a batch repeats its values (one count time, few distinct quantities): each distinct
+    # raw value is parsed once per batch
+    memo: dict = {}
     for index, raw in enumerate(items):
         if not isinstance(raw, dict):
             errors.append(_error(index, None, "not_an_object"))
@@ -145,10 +148,12 @@ def _parse_batch(items, *, kind: str, now: datetime) -> tuple[list[dict], list[I
             "sku": _text(raw, "sku", index, errors),
         }
         if kind == "set":
-            item["quantity"] = _number(raw, "quantity", index, errors, not_negative=True)
-            item["as_of"] = _as_of(raw, index, errors, now=now)
+            item["quantity"] = _number(
+                raw, "quantity", index, errors, not_negative=True, memo=memo
+            )
+            item["as_of"] = _as_of(raw, index, errors, now=now, memo=memo)
         else:
-            item["delta"] = _number(raw, "delta", index, errors)
+            item["delta"] = _number(raw, "delta", index, errors, memo=memo)
             reason = raw.get("reason")
             if reason is None or (isinstance(reason, str) and not reason.strip()):
                 errors.append(_error(index, "reason", "required"))
@@ -171,11 +176,31 @@ def _parse_batch(items, *, kind: str, now: datetime) -> tuple[list[dict], list[I
     return parsed, errors
 
 
-def _number(raw, name, index, errors, *, not_negative=False) -> Decimal | None:
+def _memoised(memo: dict | None, kind: str, value, parse):
+    """``parse(value)`` once per distinct (type, value) of a batch; an exception is raised
+    again for each item."""
+    if memo is None:
+        return parse(value)
+    key = (kind, type(value), value)
+    try:
+        hit = memo[key]
+    except KeyError:
+        try:
+            hit = memo[key] = (True, parse(value))
+        except InputError as exc:
+            hit = memo[key] = (False, exc)
+    except TypeError:  # unhashable (a list or an object): not memoised
+        return parse(value)
+    if hit[0]:
+        return hit[1]
+    raise hit[1]
+
+
+def _number(raw, name, index, errors, *, not_negative=False, memo=None) -> Decimal | None:
     if raw.get(name) is None or raw.get(name) == "":
         errors.append(_error(index, name, "required"))
         return None
-    number = _decimal(raw[name])
+    number = _memoised(memo, "decimal", raw[name], _decimal)
     if number is None:
         errors.append(_error(index, name, "not_a_number"))
         return None
@@ -185,13 +210,17 @@ def _number(raw, name, index, errors, *, not_negative=False) -> Decimal | None:
     return number
 
 
-def _as_of(raw, index, errors, *, now) -> datetime | None:
+def _as_of(raw, index, errors, *, now, memo=None) -> datetime | None:
     value = raw.get("as_of")
     if value is None or value == "":
         errors.append(_error(index, "as_of", "required"))
         return None
     try:
-        parsed = parse_datetime_input(value) if isinstance(value, str) else None
+        parsed = (
+            _memoised(memo, "datetime", value, parse_datetime_input)
+            if isinstance(value, str)
+            else None
+        )
     except InputError as exc:
         if exc.code == "invalid_datetime":
             parsed = None

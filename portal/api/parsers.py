@@ -29,9 +29,13 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def check_parsed(data) -> None:
+def check_parsed(data, *, text: str | None = None) -> None:
     """Raise for nesting deeper than MAX_DEPTH or NUL in any string or key (every NUL
-    field is listed)."""
+    field is listed). Given the JSON ``text`` it came from, and that text holds no NUL
+    (neither raw nor escaped), only the nesting is walked."""
+    if text is not None and "\x00" not in text and "\\u0000" not in text:
+        _check_depth(data)
+        return
     errors: dict[str, list] = {}
     stack = [(data, "", 1)]
     while stack:
@@ -58,6 +62,18 @@ def check_parsed(data) -> None:
         )
 
 
+def _check_depth(data) -> None:
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise exceptions.ParseError(
+                _("JSON may be nested at most %(depth)d levels deep.") % {"depth": MAX_DEPTH}
+            )
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
@@ -72,5 +88,5 @@ class JSONParser(parsers.JSONParser):
         except ValueError as exc:
             # DRF's own message (and its translations)
             raise exceptions.ParseError(_("JSON parse error - %s") % str(exc)) from None
-        check_parsed(data)
+        check_parsed(data, text=text)
         return data

@@ -254,3 +254,41 @@ def test_comment_list_query_count_is_constant(
         ticket_comment(actor=staff, ticket=ticket, body=f"more{i}", internal=bool(i % 2))
     with django_assert_max_num_queries(6):
         assert len(manufacturer_client.get(url).json()) == 8
+
+
+def test_ticket_list_json_is_what_the_declared_fields_give(manufacturer_client, dealer):
+    """The hand-written representation of a listed ticket (issue 13) renders exactly as DRF's
+    field-by-field one: nulls, a counter-party, an assignee, a subject, a resolved ticket."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from rest_framework import serializers as drf
+
+    from conflicts.api.serializers import TicketSerializer
+    from dealers.models import Dealer
+    from tests.factories import DealerFactory
+
+    other = DealerFactory()
+    make_ticket(dealer, priority="emergency")
+    make_ticket(dealer, category="channel", counterparty=other, title="Territory")
+    assigned = make_ticket(dealer, priority="low")
+    staff = get_user_model().objects.create_user("queue-owner")
+    Ticket.objects.filter(pk=assigned.pk).update(
+        assignee=staff, resolved_at=timezone.now(), status="resolved", escalation_level=2
+    )
+    subject = make_ticket(dealer)
+    Ticket.objects.filter(pk=subject.pk).update(
+        subject_type=ContentType.objects.get_for_model(Dealer), subject_id=other.pk
+    )
+    tickets = list(
+        Ticket.objects.select_related("dealer", "counterparty", "region", "assignee").order_by("pk")
+    )
+    fast = TicketSerializer(tickets, many=True).data
+    generic = drf.Serializer.to_representation
+    slow = [generic(TicketSerializer(ticket), ticket) for ticket in tickets]
+    assert [dict(row) for row in fast] == [dict(row) for row in slow]
+    assert {row["assignee"] for row in fast} == {None, "queue-owner"}
+    assert any(row["counterparty"] == other.code for row in fast)
+    assert any(row["subject"] for row in fast)
+    body = manufacturer_client.get("/api/v1/tickets/?page_size=100").json()
+    by_id = sorted((dict(row) for row in slow), key=lambda row: row["id"])
+    assert sorted(body["results"], key=lambda row: row["id"]) == by_id

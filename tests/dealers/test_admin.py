@@ -219,3 +219,59 @@ def test_end_today_action_ends_grants(admin_client_):
     grant.refresh_from_db()
     # "today" is the manufacturer's day (after 16:00 UTC Shanghai is already tomorrow)
     assert grant.ends_on == manufacturer_today()
+
+
+# --- the decision buttons of the application's page (issue 12, point 4) ----------------------
+
+_FORM = {
+    "score_capital": 4,
+    "score_sales": 4,
+    "score_market": 4,
+    "score_service": 4,
+    "review_notes": "",
+    "dealer_code": "",
+    "documents-TOTAL_FORMS": 1,
+    "documents-INITIAL_FORMS": 1,
+    "documents-MIN_NUM_FORMS": 0,
+    "documents-MAX_NUM_FORMS": 1000,
+}
+
+
+def test_the_application_page_has_decision_buttons(admin_client_):
+    app = submit_application()
+    url = reverse("admin:dealers_application_change", args=[app.pk])
+    page = admin_client_.get(url).content.decode()
+    assert 'id="application-start-review"' in page
+    assert 'id="application-approve"' in page and 'id="application-reject"' in page
+    admin_client_.post(url, {**_FORM, "rejection_reason": "", "_start_review": "1"})
+    app.refresh_from_db()
+    assert app.status == "under_review"
+    page = admin_client_.get(url).content.decode()
+    assert 'id="application-start-review"' not in page and 'id="application-approve"' in page
+
+
+def test_approve_button_passes_through_under_review(admin_client_):
+    tier("registered")
+    app = submit_application()
+    url = reverse("admin:dealers_application_change", args=[app.pk])
+    response = admin_client_.post(url, {**_FORM, "rejection_reason": "", "_approve": "1"})
+    assert response.status_code == 302 and response.url == url
+    app.refresh_from_db()
+    assert app.status == "approved" and app.dealer is not None
+    states = list(app.history.order_by("history_date").values_list("status", flat=True))
+    assert states.index("under_review") < states.index("approved")
+    assert 'id="application-decisions"' not in admin_client_.get(url).content.decode()
+
+
+def test_reject_button_needs_a_reason_and_changes_nothing_without(admin_client_):
+    app = submit_application()
+    url = reverse("admin:dealers_application_change", args=[app.pk])
+    response = admin_client_.post(
+        url, {**_FORM, "rejection_reason": "", "_reject": "1"}, follow=True
+    )
+    assert "rejection needs a reason" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == "submitted" and app.score_capital is None
+    admin_client_.post(url, {**_FORM, "rejection_reason": "No warehouse yet", "_reject": "1"})
+    app.refresh_from_db()
+    assert (app.status, app.rejection_reason) == ("rejected", "No warehouse yet")

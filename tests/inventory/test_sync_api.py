@@ -156,6 +156,28 @@ def test_another_dealers_warehouse_is_unknown_not_forbidden(dealer_client, other
     assert not StockLevel.objects.exists()
 
 
+def test_a_value_repeated_in_the_batch_is_an_error_at_every_item(dealer_client, wh, sku):
+    """Each distinct value is parsed once per batch; its error still reaches every item."""
+    ProductFactory(sku="P-2")
+    ProductFactory(sku="P-3")
+    response = sync(
+        dealer_client,
+        item("abc", "2026-13-01T08:00:00+08:00"),
+        item("abc", "2026-13-01T08:00:00+08:00", sku="P-2"),
+        item("1", "2026-11-20T08:00:00", sku="P-3"),
+    )
+    assert response.status_code == 422, response.content
+    got = sorted((e["attr"], e["code"]) for e in response.json()["errors"])
+    assert got == [
+        ("items.0.as_of", "malformed"),
+        ("items.0.quantity", "not_a_number"),
+        ("items.1.as_of", "malformed"),
+        ("items.1.quantity", "not_a_number"),
+        ("items.2.as_of", "naive_datetime"),
+    ]
+    assert not StockLevel.objects.exists()
+
+
 def test_duplicate_item_in_batch_is_an_error(dealer_client, wh, sku):
     response = sync(dealer_client, item(1, T1), item(2, T2))
     assert response.status_code == 422

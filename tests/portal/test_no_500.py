@@ -89,6 +89,18 @@ def test_json_nested_1000_deep_is_a_400(manufacturer_client):
     assert response.json()["errors"][0]["code"] == "parse_error"
 
 
+def test_json_nested_33_deep_is_a_400_and_32_is_parsed(manufacturer_client):
+    """Past the JSON module's own recursion guard: the parser's depth check, also on the
+    fast path taken for a body without NUL characters."""
+    for depth, expected in ((33, 400), (32, 400)):
+        inner = "[" * (depth - 2) + "{}" + "]" * (depth - 2)
+        body = '{"lines": ' + inner + "}"
+        response = manufacturer_client.post(SALES, body, content_type="application/json")
+        assert response.status_code == expected
+        code = response.json()["errors"][0]["code"]
+        assert (code == "parse_error") == (depth == 33), (depth, response.json())
+
+
 def test_a_body_over_the_limit_is_a_413(manufacturer_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = json.dumps({"lines": [sale_line(external_id=f"E{i}") for i in range(20)]})

@@ -39,6 +39,7 @@ TWINS = {
         ["purge_idempotency_keys"],
     ),
     "portal.tasks.dispatch_pending_events": ("dispatch_events", ["dispatch_events"]),
+    "pricing.tasks.book_price_protection": ("book_price_protection", ["book_price_protection"]),
     "rotation.tasks.suggest_stock_transfers": (
         "suggest_stock_transfers",
         ["suggest_stock_transfers"],
