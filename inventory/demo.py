@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commissions.models import SaleLine
 from commissions.services import sale_lines_ingest
 from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from inventory import services
@@ -120,7 +121,14 @@ def _sales_for_cover(as_of: datetime) -> None:
                     "ship_to_region": region,
                 }
             )
-    sale_lines_ingest(actor=Actor(manufacturer=True), lines=lines, source="demo")
+    known = set(
+        SaleLine.objects.filter(external_id__startswith="COVER-").values_list(
+            "external_id", flat=True
+        )
+    )
+    lines = [line for line in lines if line["external_id"] not in known]
+    if lines:
+        sale_lines_ingest(actor=Actor(manufacturer=True), lines=lines, source="demo")
 
 
 def seed(stdout):
