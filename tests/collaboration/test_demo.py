@@ -25,7 +25,7 @@ def test_seed_demo_is_idempotent(capsys):
         QuarterlyReview.objects.count(),
         Notification.objects.count(),
     )
-    assert counts[:3] == (3, 1, 3)
+    assert counts[0] >= 3 and counts[1:3] == (1, 3)  # other apps' demos announce too
     # every demo dealer has its reviews of the last two quarters; one is final
     by_quarter = {}
     for quarter in QuarterlyReview.objects.values_list("quarter", flat=True):
@@ -38,7 +38,7 @@ def test_seed_demo_is_idempotent(capsys):
     assert "gz-owner" in out
     # what the demo holds, counted in the database, not a fixed text
     assert "The demo holds:" in out
-    for label, count in (("announcements", 3), ("meetings", 1)):
+    for label, count in (("announcements", counts[0]), ("meetings", 1)):
         assert f"{count:>6}  {label}" in out
     for quarter, count in by_quarter.items():
         assert f"{count:>6}  quarterly reviews {quarter}" in out
