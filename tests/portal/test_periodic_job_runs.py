@@ -33,6 +33,7 @@ TWINS = {
         "evaluate_stock_alerts",
         ["evaluate_stock_alerts"],
     ),
+    "mdf.tasks.mdf_daily": ("mdf_daily", ["run_mdf_daily"]),
     "portal.tasks.mark_stalled_jobs": ("mark_stalled_jobs", ["mark_stalled_jobs"]),
     "portal.tasks.idempotency_keys_purge": (
         "purge_idempotency_keys",
