@@ -29,6 +29,7 @@ AREA_PAGES = {
     "sales": "/sales/upload/",
     "stock": "/stock/",
     "tickets": "/tickets/",
+    "mdf": "/mdf/",
 }
 
 
