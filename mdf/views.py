@@ -18,6 +18,7 @@ from mdf.models import Claim, FundRequest
 from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 from portal.files import download_response
+from pricing.models import Campaign
 
 S = FundRequest.Status
 
@@ -69,6 +70,9 @@ def fund_page(request):
         context["activity_types"] = FundRequest.ActivityType.choices
         context["default_share"] = calc.DEFAULT_SHARE
         context["regions"] = list(Region.objects.order_by("code")[:500])
+        context["campaigns"] = list(
+            Campaign.objects.filter(ends_on__gte=manufacturer_today()).order_by("code")[:200]
+        )
     return render(request, "mdf/fund.html", context)
 
 
@@ -87,6 +91,7 @@ def request_new(request):
         planned_spend=post.get("planned_spend", ""),
         share=post.get("share", ""),
         regions=list(Region.objects.filter(code__in=post.getlist("regions"))),
+        campaign=Campaign.objects.filter(code=post.get("campaign") or None).first(),
     )
     if row is not None:
         messages.success(request, _("Request #%(id)s submitted.") % {"id": row.pk})
