@@ -21,6 +21,7 @@ class DealRegistrationViewSet(PortalReadOnlyViewSet):
     customer as another dealer's live one is `conflict` (and a channel ticket); a similar
     name is `under_review`."""
 
+    dealer_area = "deals"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = DealRegistration.objects.all()
     serializer_class = s.DealRegistrationSerializer
     filterset_class = DealRegistrationFilterSet
