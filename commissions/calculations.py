@@ -281,6 +281,35 @@ class WhatIf:
         return self.at_next.amount(STEP) - self.current.amount(STEP)
 
 
+@dataclass(frozen=True)
+class TriedAmount:
+    """What selling ``amount`` more this month would do: the month's net sales and
+    commission after it, the step then reached, and the commission it adds."""
+
+    amount: Decimal
+    net_sales: Decimal
+    after: MonthResult
+    step_reached: Step | None
+    adds: Decimal
+
+
+def what_if_amount(
+    net_sales: Decimal, amount: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS
+) -> TriedAmount:
+    """The what-if panel's "try an amount": the same month arithmetic as statements (the
+    deal bonus of the month's protected deals stays what it is)."""
+    net_sales, amount = Decimal(net_sales), Decimal(amount)
+    before = month_commission(net_sales, terms, deals)
+    after = month_commission(net_sales + amount, terms, deals)
+    return TriedAmount(
+        amount,
+        net_sales + amount,
+        after,
+        step_reached(net_sales + amount, terms.sorted_steps()),
+        after.total - before.total,
+    )
+
+
 def what_if(net_sales: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS) -> WhatIf:
     """Where the month stands (the deal bonus of the lines of protected deals included),
     and what selling up to the next threshold would add (without a deal: the bonus of the

@@ -134,6 +134,23 @@ def explain(kind: str, amount, derivation: dict, reason: str = "") -> list[str]:
                 "exact": _n(d.get("exact")),
             }
         )
+    elif kind == "price_protection":
+        for w in d.get("warehouses", []):
+            lines.append(
+                _(
+                    "Price protection for %(sku)s from %(instant)s: warehouse %(warehouse)s "
+                    "held %(units)s × (%(old)s − %(new)s) = %(credit)s"
+                )
+                % {
+                    "sku": d.get("sku"),
+                    "instant": (d.get("effective_from") or "")[:16].replace("T", " "),
+                    "warehouse": w.get("warehouse"),
+                    "units": w.get("units"),
+                    "old": _n(w.get("old_list_price")),
+                    "new": _n(w.get("new_list_price")),
+                    "credit": _n(w.get("credit")),
+                }
+            )
     elif kind == "adjustment":
         lines.append(_("Manual adjustment by finance: %(reason)s") % {"reason": reason})
     if kind != "adjustment":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -10,7 +11,16 @@ from django.utils.translation import gettext_lazy
 
 from portal.tabular import TableError, read_table
 
-COLUMNS = ["external_id", "sku", "quantity", "amount", "currency", "sold_at", "ship_to_region"]
+COLUMNS = [
+    "external_id",
+    "sku",
+    "quantity",
+    "amount",
+    "currency",
+    "sold_at",
+    "ship_to_region",
+    "deal",
+]
 REQUIRED = {"external_id", "sku", "quantity", "amount", "sold_at", "ship_to_region"}
 MAX_ROWS = 10_000
 
@@ -20,7 +30,8 @@ class SalesUploadForm(forms.Form):
         label=gettext_lazy("CSV or XLSX file"),
         help_text=gettext_lazy(
             "Columns: external_id, sku, quantity, amount, currency (optional), sold_at, "
-            "ship_to_region. Times without an offset are in the manufacturer's time zone."
+            "ship_to_region, deal (optional: the number of a protected deal registration). "
+            "Times without an offset are in the manufacturer's time zone."
         ),
     )
 
@@ -41,6 +52,26 @@ class StatementDecisionForm(forms.Form):
     reference = forms.CharField(
         label=gettext_lazy("Payment reference"), max_length=100, required=False
     )
+
+
+class WhatIfAmountForm(forms.Form):
+    """``?amount=``: an amount of net sales to try in the what-if panel."""
+
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount to try"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "min": "0.01"}),
+    )
+
+    @classmethod
+    def from_query(cls, query) -> tuple[WhatIfAmountForm, Decimal | None]:
+        """The form for a page's query string, and the amount when one is given and valid
+        (a bad one leaves the form's error for the page to show, never a 500)."""
+        form = cls(query if query.get("amount", "") != "" else None)
+        amount = form.cleaned_data["amount"] if form.is_bound and form.is_valid() else None
+        return form, amount
 
 
 def _cell(value):

@@ -22,7 +22,7 @@ from deals import selectors, services
 from deals.filters import DealRegistrationFilterSet
 from deals.forms import DealRegistrationForm, ExtensionForm, RejectForm
 from deals.models import DealRegistration
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 
 S = DealRegistration.Status
@@ -72,7 +72,7 @@ def _with_days_left(rows, today):
     return rows
 
 
-@login_required
+@area_required("deals")
 @require_GET
 def registration_list(request):
     actor = _reader(request)
@@ -93,7 +93,7 @@ def registration_list(request):
     )
 
 
-@login_required
+@area_required("deals")
 def registration_new(request):
     actor = _dealer(request)
     if not dealer_can_write(actor.dealer):
@@ -114,7 +114,7 @@ def registration_new(request):
     return render(request, "deals/registration_form.html", {"form": form})
 
 
-@login_required
+@area_required("deals")
 @require_GET
 def registration_hints(request):
     """htmx: what the dealer should know about the name typed so far (its own registrations
@@ -138,7 +138,7 @@ def _visible(request, pk):
     return get_object_or_404(selectors.registration_detail_visible_to(request), pk=pk)
 
 
-@login_required
+@area_required("deals")
 @require_GET
 def registration_detail(request, pk):
     actor = _reader(request)
@@ -176,7 +176,7 @@ def _run(request, service, registration, **kwargs) -> bool:
     return True
 
 
-@login_required
+@area_required("deals")
 @require_POST
 def extension_request(request, pk):
     _dealer(request)
@@ -191,7 +191,7 @@ def extension_request(request, pk):
 CLOSE = {"won": services.deal_registration_mark_won, "lost": services.deal_registration_mark_lost}
 
 
-@login_required
+@area_required("deals")
 @require_POST
 def registration_close(request, pk, outcome):
     _reader(request)

@@ -23,14 +23,15 @@ from conflicts.models import (
 )
 from conflicts.selectors import ticket_counterparty_choices
 from conflicts.services._common import (
+    SYSTEM,
     S,
     _check_dealer_may_write,
-    _dealer_users,
     _error,
     _event,
     _group_users,
     _notify,
     _now_or_at,
+    _party_users,
     _record,
     ticket_url,
 )
@@ -63,14 +64,11 @@ DEALER_TRANSITIONS = {(S.RESOLVED, S.IN_PROGRESS), (S.RESOLVED, S.CLOSED)}
 
 
 def _counterparty_not_allowed():
-    return _error(
-        "counterparty",
-        _(
-            "Name a dealer of your region, or one you already have a ticket with: this code "
-            "is not one of them."
-        ),
-        "counterparty_not_allowed",
+    message = _(
+        "Name a dealer of your region, or one you already have a ticket with: this code "
+        "is not one of them."
     )
+    return _error("counterparty", message, "counterparty_not_allowed")
 
 
 def ticket_counterparty_resolve(*, actor, dealer, code: str | None):
@@ -246,7 +244,8 @@ def ticket_comment(
         comment_id=comment.pk,
     )
     changed = False
-    if actor.manufacturer and not internal and ticket.first_response_at is None:
+    responds = actor.manufacturer and actor is not SYSTEM  # the portal's notes are no response
+    if responds and not internal and ticket.first_response_at is None:
         ctx = _sla_context(ticket)
         ticket.first_response_at = at
         ticket.first_response_sla_minutes = calculations.sla_minutes_between(
@@ -268,7 +267,7 @@ def ticket_comment(
     ticket.save()
     if not internal:
         if actor.manufacturer:
-            recipients = _dealer_users(ticket.dealer) + _dealer_users(ticket.counterparty)
+            recipients = _party_users(ticket)
         else:
             recipients = [ticket.assignee] if ticket.assignee else _group_users(ticket.group)
         _notify(
@@ -405,7 +404,7 @@ def ticket_transition(
     ticket.save()
     if actor.manufacturer and status in (S.WAITING_ON_DEALER, S.RESOLVED):
         _notify(
-            _dealer_users(ticket.dealer),
+            _party_users(ticket, counterparty=False),
             kind="ticket.status",
             title=Message(
                 gettext_noop("Ticket #%(id)s is now %(status)s"),

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from dealers.selectors import (
     dealer_can_write,
-    dealer_members,
     dealer_read_only_message,
+    dealer_recipients,
     region_channel_managers,
 )
 from deals.models import DealRegistration
@@ -76,7 +76,8 @@ def record_status(registration: DealRegistration, *, old_status: str, at) -> Non
 
 
 def dealer_users(dealer) -> list:
-    return [membership.user for membership in dealer_members(dealer=dealer)]
+    """Who hears about a dealer's registrations: its users whose role opens deals."""
+    return list(dealer_recipients(dealer, "deals"))
 
 
 def notify(recipients, *, kind: str, title, body="", url: str = "") -> None:

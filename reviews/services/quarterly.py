@@ -3,8 +3,9 @@
 ``quarterly_run`` is the one service behind ``manage.py run_quarterly_reviews`` and the beat
 task. For every dealer active in the quarter, each in its own transaction, it refreshes the
 draft review's computed figures (a final review is never touched), runs the tier evaluation
-(§4) and books the threshold bonuses (§6.2). Every step is idempotent, so a run that failed
-or was killed half-way is completed by running it again, with nothing done twice.
+(§4), books the threshold bonuses (§6.2) and accrues the marketing funds (§14). Every step
+is idempotent, so a run that failed or was killed half-way is completed by running it
+again, with nothing done twice.
 
 The figures of other apps come through the small ``figure_*``/``review_*`` provider
 functions below, each calling that app's selector or service (imported inside the function
@@ -30,6 +31,7 @@ from dealers.selectors import certified_user_count, dealers_active_between
 from dealers.selectors import quarterly_targets as dealer_quarterly_targets
 from dealers.services import tier_evaluate
 from inventory.selectors import stock_freshness_by_dealer
+from mdf.services import fund_accrue
 from portal.job_runs import job_run
 from portal.periods import Quarter
 from reviews import calculations as calc
@@ -140,6 +142,13 @@ def review_bonuses_book(*, dealer, year: int, quarter: int) -> list | None:
     ]
 
 
+def review_mdf_accrue(*, dealer, quarter: str, net_sales) -> dict | None:
+    """The marketing-fund accrual of §14 (mdf_rate × the quarter's net sales), exactly once
+    per (dealer, quarter): mdf.services.fund_accrue."""
+
+    return fund_accrue(dealer=dealer, quarter=quarter, net_sales=net_sales)
+
+
 # --- the quarterly job --------------------------------------------------------------------
 
 
@@ -239,6 +248,7 @@ def quarterly_review_dealer(
         on_date=on_date,
     )
     bonuses = review_bonuses_book(dealer=dealer, year=period.year, quarter=period.quarter)
+    mdf = review_mdf_accrue(dealer=dealer, quarter=quarter, net_sales=figures["net_sales"])
     if not review.is_final:
         unavailable = list(figures["unavailable"])
         if certified is None:
@@ -246,6 +256,7 @@ def quarterly_review_dealer(
         review.outcomes = {
             "tier_evaluation": tier,
             "bonuses": bonuses,
+            "mdf_accrual": mdf,
             "unavailable": unavailable
             + (["tier_evaluation"] if tier is None else [])
             + (["bonuses"] if bonuses is None else []),

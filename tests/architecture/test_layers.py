@@ -16,6 +16,7 @@ FUNCTION_LEVEL_IMPORTS = {
     ("conflicts/apps.py", "portal"): "AppConfig.ready(): subscribes to the outbox's events",
     ("commissions/apps.py", "dealers.selectors"): "AppConfig.ready(): gives tiers their sales",
     ("webhooks/apps.py", "portal"): "AppConfig.ready(): subscribes to every topic of the outbox",
+    ("pricing/apps.py", "portal"): "AppConfig.ready(): subscribes to sales.recorded (breaches)",
 }
 MAX_LINES = 500
 

@@ -29,8 +29,19 @@ SECTIONS = {
     "finance": ["section-statements"],
     "support": ["section-queue"],
     "legal": ["section-queue"],
-    "channel_manager": ["section-applications", "section-region-alerts", "section-conflicts"],
-    "executive": ["section-sla", "panel-sales", "panel-attainment", "panel-escalations"],
+    "channel_manager": [
+        "section-applications",
+        "section-region-alerts",
+        "section-conflicts",
+        "section-price-discipline",
+    ],
+    "executive": [
+        "section-sla",
+        "section-price-discipline",
+        "panel-sales",
+        "panel-attainment",
+        "panel-escalations",
+    ],
 }
 
 #: queries per home, whatever the rows: session, user, the user's groups, then per section
@@ -42,8 +53,8 @@ HOME_QUERIES = {
     "finance": 7,
     "support": 7,
     "legal": 7,
-    "channel_manager": 10,
-    "executive": 14,  # a panel added to the overview (price discipline) adds its own
+    "channel_manager": 12,  # + price discipline (by region, by dealer)
+    "executive": 16,  # + price discipline (by region, by dealer)
 }
 
 

@@ -275,6 +275,7 @@ def test_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries
 
 class TestDealRegistrationsAPI(APIResourceTests):
     url = URL
+    response_lookup_key = "id"
     list_max_queries = 12
 
     def make(self, dealer):

@@ -37,12 +37,14 @@ TWINS = {
         "evaluate_stock_alerts",
         ["evaluate_stock_alerts"],
     ),
+    "mdf.tasks.mdf_daily": ("mdf_daily", ["run_mdf_daily"]),
     "portal.tasks.mark_stalled_jobs": ("mark_stalled_jobs", ["mark_stalled_jobs"]),
     "portal.tasks.idempotency_keys_purge": (
         "purge_idempotency_keys",
         ["purge_idempotency_keys"],
     ),
     "portal.tasks.dispatch_pending_events": ("dispatch_events", ["dispatch_events"]),
+    "pricing.tasks.book_price_protection": ("book_price_protection", ["book_price_protection"]),
     "rotation.tasks.suggest_stock_transfers": (
         "suggest_stock_transfers",
         ["suggest_stock_transfers"],

@@ -42,6 +42,7 @@ from tests.factories import (
     TerritoryFactory,
 )
 from tests.inventory.factories import ProductFactory, ReorderRuleFactory, WarehouseFactory
+from tests.mdf.factories import mdf_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def bundles(settings, tmp_path):
         for _ in range(count):
             i = state["n"] = state["n"] + 1
             dealer = DealerFactory()
-            MembershipFactory(dealer=dealer)
+            mdf_bundle(dealer, MembershipFactory(dealer=dealer).user)
             TerritoryFactory(dealer=dealer)
             give_plan(dealer, state["plan"])
             warehouse = WarehouseFactory(dealer=dealer)
@@ -175,6 +176,7 @@ STAFF_PAGES = [
     "/action-items/",
     "/announcements/",
     "/notifications/",
+    "/mdf/",
     "/",
 ]
 
@@ -224,6 +226,7 @@ DEALER_PAGES = [
     "/dealer/certifications/",
     "/dealer/agreement/",
     "/dealer/tier/",
+    "/mdf/",
 ]
 
 
@@ -268,6 +271,7 @@ def test_dealer_pages_and_api_lists_are_constant_in_own_rows(
                 expires_on=dt.date(2028, 1, 1),
             )
             TerritoryFactory(dealer=dealer)
+            mdf_bundle(dealer, user, title=f"Show {i}")
             ActionItemFactory(meeting=MeetingFactory(dealer=dealer))
             NotificationFactory(recipient=user)
             AnnouncementFactory()

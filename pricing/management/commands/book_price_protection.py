@@ -1,0 +1,42 @@
+"""`manage.py book_price_protection [--now ISO] [--all]`: the ops twin of the hourly beat
+task (DOMAIN.md §13 price protection)."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from portal.audit import acting_as
+from pricing.services import price_protection_book
+
+
+class Command(BaseCommand):
+    help = (
+        "Book the price protection credits of the price guides whose instant has passed "
+        "(once per dealer and guide)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="look at the guides already booked too (books nothing twice)",
+        )
+
+    def handle(self, *args, now=None, all=False, **options):
+        when = timezone.now()
+        if now:
+            try:
+                when = dt.datetime.fromisoformat(now)
+            except ValueError:
+                raise CommandError("--now must be an ISO date-time") from None
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        with acting_as("command:book_price_protection"):
+            counts = price_protection_book(now=when, include_booked=all)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{counts['credits']} credits booked for {counts['guides']} price guides"
+            )
+        )
