@@ -288,3 +288,21 @@ class TestDealRegistrationsAPI(APIResourceTests):
         line("PL-HOME")
         region_tree()
         return _registration(dealer=dealer.code)
+
+
+def test_a_line_sent_again_after_its_deal_expired_is_still_a_duplicate(world):
+    deal = world["a_api"].post(URL, _registration(), format="json").json()
+    world["maker"].post(f"{URL}{deal['id']}/approve/")
+    today = manufacturer_today()
+    line = _line("AGAIN", "10.00", f"{today.isoformat()}T09:00:00+08:00", deal=deal["number"])
+    assert (
+        world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json").status_code == 201
+    )
+    DealRegistration.objects.filter(pk=deal["id"]).update(
+        status="expired", protected_until=today - dt.timedelta(days=1)
+    )
+    again = world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json")
+    assert again.status_code == 200 and again.json()["duplicates"] == 1
+    other = {**line, "external_id": "NEW"}
+    refused = world["a_api"].post("/api/v1/sales/", {"lines": [other]}, format="json")
+    assert _errors(refused) == [("lines.0.deal", "deal_not_protected")]
