@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from deals.models import DealRegistration
@@ -139,7 +140,7 @@ def test_a_line_naming_an_expired_or_foreign_or_unknown_deal_is_refused(world):
     for deal in (mine, theirs):
         assert world["maker"].post(f"{URL}{deal['id']}/approve/").status_code == 200
     today = manufacturer_today()
-    now = f"{today.isoformat()}T10:00:00+08:00"
+    now = (timezone.now() - dt.timedelta(minutes=10)).isoformat()
 
     foreign = world["a_api"].post(
         "/api/v1/sales/",
@@ -294,12 +295,13 @@ def test_a_line_sent_again_after_its_deal_expired_is_still_a_duplicate(world):
     deal = world["a_api"].post(URL, _registration(), format="json").json()
     world["maker"].post(f"{URL}{deal['id']}/approve/")
     today = manufacturer_today()
-    line = _line("AGAIN", "10.00", f"{today.isoformat()}T09:00:00+08:00", deal=deal["number"])
+    sold = (timezone.now() - dt.timedelta(minutes=10)).isoformat()
+    line = _line("AGAIN", "10.00", sold, deal=deal["number"])
     assert (
         world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json").status_code == 201
     )
     DealRegistration.objects.filter(pk=deal["id"]).update(
-        status="expired", protected_until=today - dt.timedelta(days=1)
+        status="expired", protected_until=today - dt.timedelta(days=2)
     )
     again = world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json")
     assert again.status_code == 200 and again.json()["duplicates"] == 1
