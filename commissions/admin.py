@@ -84,11 +84,12 @@ class SaleLineAdmin(admin.ModelAdmin):
         "currency",
         "sold_at",
         "ship_to_region",
+        "deal",
         "reported_at",
     )
     list_filter = ("currency",)
     search_fields = ("external_id", "dealer__code", "product__sku")
-    list_select_related = ("dealer", "product", "ship_to_region")
+    list_select_related = ("dealer", "product", "ship_to_region", "deal")
     date_hierarchy = "sold_at"
 
     def has_change_permission(self, request, obj=None):

@@ -297,7 +297,7 @@ def what_if_amount(
     net_sales: Decimal, amount: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS
 ) -> TriedAmount:
     """The what-if panel's "try an amount": the same month arithmetic as statements (the
-    amount tried is sold without a deal: the bonus of the deals stays what it is)."""
+    deal bonus of the month's protected deals stays what it is)."""
     net_sales, amount = Decimal(net_sales), Decimal(amount)
     before = month_commission(net_sales, terms, deals)
     after = month_commission(net_sales + amount, terms, deals)

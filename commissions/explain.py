@@ -120,6 +120,20 @@ def explain(kind: str, amount, derivation: dict, reason: str = "") -> list[str]:
                     "exact": _n(d.get("exact")),
                 }
             )
+    elif kind == "deal":
+        for deal in d.get("deals", []):
+            lines.append(
+                _("Lines of protected deal %(deal)s: %(amount)s")
+                % {"deal": deal.get("deal"), "amount": _n(deal.get("amount"))}
+            )
+        lines.append(
+            _("Lines of protected deals %(sales)s × deal bonus rate %(rate)s = %(exact)s")
+            % {
+                "sales": _n(d.get("deal_sales")),
+                "rate": d.get("deal_bonus_rate"),
+                "exact": _n(d.get("exact")),
+            }
+        )
     elif kind == "price_protection":
         for w in d.get("warehouses", []):
             lines.append(
@@ -137,20 +151,6 @@ def explain(kind: str, amount, derivation: dict, reason: str = "") -> list[str]:
                     "credit": _n(w.get("credit")),
                 }
             )
-    elif kind == "deal":
-        for deal in d.get("deals", []):
-            lines.append(
-                _("Lines of protected deal %(deal)s: %(amount)s")
-                % {"deal": deal.get("deal"), "amount": _n(deal.get("amount"))}
-            )
-        lines.append(
-            _("Lines of protected deals %(sales)s × deal bonus rate %(rate)s = %(exact)s")
-            % {
-                "sales": _n(d.get("deal_sales")),
-                "rate": d.get("deal_bonus_rate"),
-                "exact": _n(d.get("exact")),
-            }
-        )
     elif kind == "adjustment":
         lines.append(_("Manual adjustment by finance: %(reason)s") % {"reason": reason})
     if kind != "adjustment":

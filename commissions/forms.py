@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy
 
 from portal.tabular import TableError, read_table
 
-COLUMNS = ["external_id", "sku", "quantity", "amount", "currency", "sold_at", "ship_to_region"]
+COLUMNS = [
+    "external_id",
+    "sku",
+    "quantity",
+    "amount",
+    "currency",
+    "sold_at",
+    "ship_to_region",
+    "deal",
+]
 REQUIRED = {"external_id", "sku", "quantity", "amount", "sold_at", "ship_to_region"}
 MAX_ROWS = 10_000
 
@@ -21,7 +30,8 @@ class SalesUploadForm(forms.Form):
         label=gettext_lazy("CSV or XLSX file"),
         help_text=gettext_lazy(
             "Columns: external_id, sku, quantity, amount, currency (optional), sold_at, "
-            "ship_to_region. Times without an offset are in the manufacturer's time zone."
+            "ship_to_region, deal (optional: the number of a protected deal registration). "
+            "Times without an offset are in the manufacturer's time zone."
         ),
     )
 

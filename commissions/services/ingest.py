@@ -83,6 +83,16 @@ def _err(index: int, name: str, code: str, message: str) -> dict:
     return {"index": index, "field": name, "code": code, "message": str(message)}
 
 
+def _deal_not_protected(index: int, number: str) -> dict:
+    return _err(
+        index,
+        "deal",
+        "deal_not_protected",
+        _("No deal registration %(deal)s of this dealer protected the sale on its date.")
+        % {"deal": number[:40]},
+    )
+
+
 def _text(raw: dict, name: str) -> str:
     value = raw.get(name)
     return "" if value is None else str(value).strip()
@@ -180,6 +190,7 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
     region_ids = dict(Region.objects.filter(code__in=regions).values_list("code", "pk"))
 
     parsed: list[SaleLine | None] = []
+    unprotected: dict[int, str] = {}  # index → the number of a deal not protecting the sale
     seen: dict[tuple[int, str], int] = {}
     for index, raw in enumerate(lines):
         if not isinstance(raw, dict):
@@ -234,19 +245,12 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
         deal = None
         if deal_number and dealer is not None and sold_at is not None:
             deal = deals.get((dealer.pk, deal_number))
-            if deal is None or not deal.protected_on(manufacturer_date(sold_at)):
-                errors.append(
-                    _err(
-                        index,
-                        "deal",
-                        "deal_not_protected",
-                        _(
-                            "No deal registration %(deal)s of this dealer protected the "
-                            "sale on its date."
-                        )
-                        % {"deal": deal_number[:40]},
-                    )
-                )
+            if deal is None:
+                errors.append(_deal_not_protected(index, deal_number))
+            elif not deal.protected_on(manufacturer_date(sold_at)):
+                # refused unless it is the same line again (a duplicate stays a no-op after
+                # the deal expired): decided below, with the lines already reported
+                unprotected[index] = deal_number
         currency = _text(raw, "currency").upper() or (dealer.currency if dealer else "")
         if dealer is not None and currency != dealer.currency:
             errors.append(
@@ -273,6 +277,8 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
             else:
                 seen[key] = index
         if len(errors) > count:
+            if index in unprotected:
+                errors.append(_deal_not_protected(index, unprotected.pop(index)))
             parsed.append(None)
             continue
         parsed.append(
@@ -304,10 +310,12 @@ def _sale_lines_ingest(*, actor, lines, source, validate_only, naive_time_zone, 
         if line is None:
             continue
         row = existing.get((line.dealer.pk, line.external_id))
+        same = row is not None and all(getattr(line, name) == row[name] for name in COMPARED)
+        if index in unprotected and not same:
+            errors.append(_deal_not_protected(index, unprotected[index]))
         if row is None:
             new_lines.append((index, line))
             continue
-        same = all(getattr(line, name) == row[name] for name in COMPARED)
         if same:
             outcome.duplicates += 1
             outcome.items.append(

@@ -102,7 +102,8 @@ def deal_conflict_tickets_open(*, registration_id: int) -> int:
             continue  # opened concurrently
         opened += 1
         _notify(
-            _dealer_users(registration.dealer) + _dealer_users(match.other_dealer),
+            _dealer_users(registration.dealer, "sales")
+            + _dealer_users(match.other_dealer, "sales"),
             kind="ticket.channel_conflict",
             title=Message(gettext_noop("Channel conflict ticket #%(id)s opened"), id=ticket.pk),
             body=ticket.title_param(),

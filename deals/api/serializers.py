@@ -28,6 +28,7 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
     customer_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     product_lines = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     estimated_amount = MoneyField(read_only=True)
+    customer_email = serializers.CharField(read_only=True, help_text="empty when not given")
     days_left = serializers.SerializerMethodField(
         help_text="Days of protection left after today (0 on the last day); null unless approved."
     )

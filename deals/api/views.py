@@ -27,6 +27,7 @@ class DealRegistrationViewSet(PortalReadOnlyViewSet):
     filterset_class = DealRegistrationFilterSet
     ordering_fields = ["submitted_at", "protected_until", "id"]
     dealer_writable = True
+    dealer_area = "deals"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     @property
     def required_staff_permission(self):

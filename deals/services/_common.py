@@ -76,7 +76,7 @@ def record_status(registration: DealRegistration, *, old_status: str, at) -> Non
 
 
 def dealer_users(dealer) -> list:
-    """The dealer's users whose role covers deal registration (owner, sales)."""
+    """Who hears about a dealer's registrations: its users whose role opens deals."""
     return list(dealer_recipients(dealer, "deals"))
 
 

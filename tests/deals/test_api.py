@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from deals.models import DealRegistration
@@ -139,7 +140,7 @@ def test_a_line_naming_an_expired_or_foreign_or_unknown_deal_is_refused(world):
     for deal in (mine, theirs):
         assert world["maker"].post(f"{URL}{deal['id']}/approve/").status_code == 200
     today = manufacturer_today()
-    now = f"{today.isoformat()}T10:00:00+08:00"
+    now = (timezone.now() - dt.timedelta(minutes=10)).isoformat()
 
     foreign = world["a_api"].post(
         "/api/v1/sales/",
@@ -275,6 +276,7 @@ def test_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries
 
 class TestDealRegistrationsAPI(APIResourceTests):
     url = URL
+    response_lookup_key = "id"
     list_max_queries = 12
 
     def make(self, dealer):
@@ -287,3 +289,22 @@ class TestDealRegistrationsAPI(APIResourceTests):
         line("PL-HOME")
         region_tree()
         return _registration(dealer=dealer.code)
+
+
+def test_a_line_sent_again_after_its_deal_expired_is_still_a_duplicate(world):
+    deal = world["a_api"].post(URL, _registration(), format="json").json()
+    world["maker"].post(f"{URL}{deal['id']}/approve/")
+    today = manufacturer_today()
+    sold = (timezone.now() - dt.timedelta(minutes=10)).isoformat()
+    line = _line("AGAIN", "10.00", sold, deal=deal["number"])
+    assert (
+        world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json").status_code == 201
+    )
+    DealRegistration.objects.filter(pk=deal["id"]).update(
+        status="expired", protected_until=today - dt.timedelta(days=2)
+    )
+    again = world["a_api"].post("/api/v1/sales/", {"lines": [line]}, format="json")
+    assert again.status_code == 200 and again.json()["duplicates"] == 1
+    other = {**line, "external_id": "NEW"}
+    refused = world["a_api"].post("/api/v1/sales/", {"lines": [other]}, format="json")
+    assert _errors(refused) == [("lines.0.deal", "deal_not_protected")]
