@@ -1,7 +1,7 @@
 """Each staff group's home: a registry of sections, each shown to the groups it names.
 
 A section is a selector (``request -> context``, constant queries) and a template. To add
-one (deals to protect, price discipline, MDF claims), append a line to ``SECTIONS``; the
+one (deal registrations to decide, say), append a line to ``SECTIONS``; the
 home shows, in this order, every section of a group the user belongs to (a superuser sees
 them all). Dealers have their own home (``views._dealer_dashboard``)."""
 
@@ -40,7 +40,13 @@ SECTIONS: list[Section] = [
         sections.statements_to_approve,
         "_statements_to_approve.html",
     ),
-    # (MDF claims to check: a line here once the mdf app has claims.)
+    _section(
+        "mdf-claims",
+        _("Marketing funds claims to decide"),
+        {FINANCE},
+        sections.mdf_claims_to_decide,
+        "_mdf_claims.html",
+    ),
     _section(
         "queue", _("My ticket queue"), {SUPPORT, LEGAL}, sections.ticket_queue, "_ticket_queue.html"
     ),

@@ -13,12 +13,20 @@ from conflicts.models import Ticket
 from dashboards import homes
 from dealers.calculations import credit_code_check_character
 from inventory.models import StockAlert
-from portal.clock import manufacturer_now
+from mdf import services as mdf_services
+from portal.clock import manufacturer_now, manufacturer_today
 from tests.commissions.factories import give_plan, local, plan_p, sale
 from tests.conflicts.factories import make_ticket
 from tests.dealers.factories import submit_application
-from tests.factories import DealerFactory, StaffUserFactory, region_tree
+from tests.factories import (
+    ApiKeyFactory,
+    DealerFactory,
+    DealerUserFactory,
+    StaffUserFactory,
+    region_tree,
+)
 from tests.inventory.factories import ProductFactory
+from tests.mdf.factories import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +34,7 @@ GROUPS = ["finance", "support", "legal", "channel_manager", "executive"]
 
 #: the sections each group's home shows, by HTML id
 SECTIONS = {
-    "finance": ["section-statements"],
+    "finance": ["section-statements", "section-mdf-claims"],
     "support": ["section-queue"],
     "legal": ["section-queue"],
     "channel_manager": ["section-applications", "section-region-alerts", "section-conflicts"],
@@ -34,12 +42,12 @@ SECTIONS = {
 }
 
 #: queries per home, whatever the rows: session, user, the user's groups, then per section
-#: (statements: rows, count; queue: rows, counts; a channel manager's regions once, then
+#: (statements: rows, count; MDF claims: rows, count; queue: rows, counts; a channel manager's regions once, then
 #: applications: rows, their regions; alerts; conflicts; SLA: resolved, open by state;
 #: the overview: regions, sales, latest quarter, top, bottom, tier counts, tiers,
 #: escalations, stock alerts), and the navigation's permissions
 HOME_QUERIES = {
-    "finance": 7,
+    "finance": 9,
     "support": 7,
     "legal": 7,
     "channel_manager": 10,
@@ -52,8 +60,28 @@ def _credit_code(n: int) -> str:
     return first17 + credit_code_check_character(first17)
 
 
+def _mdf_claim(dealer):
+    """A submitted marketing-funds claim of ``dealer`` (through the services)."""
+    staff = ApiKeyFactory.issue(manufacturer=True)[0]
+    owner = DealerUserFactory(membership__dealer=dealer, membership__role="owner")
+    mdf_services.fund_allocate(actor=staff, dealer=dealer, amount="1000.00", reason="test")
+    today = manufacturer_today()
+    request = mdf_services.request_submit(
+        actor=owner,
+        activity_type="event",
+        title=f"Show {dealer.code}",
+        starts_on=today,
+        ends_on=today,
+        planned_spend="200.00",
+        regions=[dealer.region],
+    )
+    mdf_services.request_approve(actor=staff, request=request)
+    mdf_services.claim_submit(actor=owner, request=request, actual_spend="150.00", files=[pdf()])
+
+
 @pytest.fixture
-def rows(db):
+def rows(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     state = {"n": 0, "plan": None}
 
     def add(count):
@@ -75,6 +103,7 @@ def rows(db):
             submit_application(
                 credit_code=_credit_code(i), regions=[region], email=f"a{i}@example.com"
             )
+            _mdf_claim(dealer)
             StockAlert.objects.create(
                 kind="low",
                 region=region,
@@ -153,6 +182,8 @@ def test_the_finance_home_lists_drafts_to_approve(client, users, rows):
     context = client.get("/").context
     assert context["statements_to_approve_count"] == 2
     assert {s.dealer.code for s in context["statements_to_approve"]} == {"H1", "H2"}
+    assert context["mdf_claims_count"] == 2
+    assert {c.dealer.code for c in context["mdf_claims"]} == {"H1", "H2"}
 
 
 def test_a_staff_user_in_no_group_is_told_so(client):
