@@ -74,7 +74,13 @@ SECTIONS: list[Section] = [
     _section(
         "sla", _("SLA compliance"), {EXECUTIVE}, sections.sla_compliance, "_sla_compliance.html"
     ),
-    # (price discipline: a line here once the pricing app measures it.)
+    Section(
+        "price-discipline",
+        _("Price discipline"),
+        frozenset({CHANNEL_MANAGER, EXECUTIVE}),
+        sections.price_discipline,
+        "pricing/_discipline_panel.html",
+    ),
     _section("overview", _("Channel overview"), {EXECUTIVE}, sections.overview, "_staff.html"),
 ]
 

@@ -17,6 +17,7 @@ from mdf.selectors import claim_list_visible_to
 from portal.clock import manufacturer_now
 from portal.periods import Quarter
 from portal.roles import STAFF_GROUPS
+from pricing.discipline import discipline_context
 from reviews.selectors import attainment_ranking, latest_review_quarter
 
 ROWS = 15  # rows per list section; the section links to the full list
@@ -146,6 +147,14 @@ def region_conflicts(request) -> dict:
         tickets = tickets.filter(_subtree(codes, "region__code"))
     rows = list(tickets.order_by(F("resolution_due").asc(nulls_last=True), "pk")[:ROWS])
     return {"managed_regions": codes, "region_conflicts": rows}
+
+
+def price_discipline(request) -> dict:
+    """The month's price discipline (pricing): a channel manager's regions, everywhere for
+    an executive (two queries)."""
+    everywhere = "executive" in staff_groups(request.user)
+    codes = None if everywhere else managed_region_codes(request)
+    return discipline_context(request, region_codes=codes)
 
 
 # --- executives ------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
-from portal.periods import Month
+from portal.periods import Month, PeriodError
 from pricing.models import PriceCheck
 
 ZERO = Decimal("0.00")
@@ -40,15 +41,16 @@ def _province(code: str) -> str:
     return "-".join(code.split("-")[:2])
 
 
-def price_discipline(*, who, month: Month, region=None) -> dict:
+def price_discipline(*, who, month: Month, region_codes: list[str] | None = None) -> dict:
     """``{"month", "by_region": [DisciplineRow], "by_dealer": [DisciplineRow], "total"}`` of
-    the checks ``who`` may see (staff: all; a dealer: its own), within ``region``'s
-    subtree when given."""
+    the checks ``who`` may see (staff: all; a dealer: its own), within the subtrees of
+    ``region_codes`` when given (``None``: everywhere)."""
     checks = PriceCheck.objects.visible_to(who).filter(month=month.first_day)
-    if region is not None:
-        checks = checks.filter(
-            Q(region__code=region.code) | Q(region__code__startswith=region.code + "-")
-        )
+    if region_codes is not None:
+        within = Q(pk__in=[])
+        for code in region_codes:
+            within |= Q(region__code=code) | Q(region__code__startswith=code + "-")
+        checks = checks.filter(within)
     sums = {"guided": Sum("amount"), "at_floor": Sum("amount", filter=Q(at_or_above_floor=True))}
     provinces: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for code, guided, at_floor in (
@@ -82,4 +84,20 @@ def chart(rows: list[DisciplineRow], label: str) -> dict:
         "datasets": [
             {"label": label, "data": [float(r.percent) if r.share is not None else 0 for r in rows]}
         ],
+    }
+
+
+def discipline_context(request, *, region_codes: list[str] | None = None) -> dict:
+    """The context of ``pricing/_discipline_panel.html`` for the month of
+    ``?discipline_month=YYYY-MM`` (default: the current one)."""
+    try:
+        month = Month.parse(request.GET.get("discipline_month") or Month.current())
+    except PeriodError:
+        month = Month.current()
+    figures = price_discipline(who=request, month=month, region_codes=region_codes)
+    share = _("share at or above floor (%)")
+    return {
+        "discipline": figures,
+        "discipline_region_chart": chart(figures["by_region"], share),
+        "discipline_dealer_chart": chart(figures["by_dealer"], share),
     }

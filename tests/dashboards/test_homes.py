@@ -37,8 +37,19 @@ SECTIONS = {
     "finance": ["section-statements", "section-mdf-claims"],
     "support": ["section-queue"],
     "legal": ["section-queue"],
-    "channel_manager": ["section-applications", "section-region-alerts", "section-conflicts"],
-    "executive": ["section-sla", "panel-sales", "panel-attainment", "panel-escalations"],
+    "channel_manager": [
+        "section-applications",
+        "section-region-alerts",
+        "section-conflicts",
+        "section-price-discipline",
+    ],
+    "executive": [
+        "section-sla",
+        "section-price-discipline",
+        "panel-sales",
+        "panel-attainment",
+        "panel-escalations",
+    ],
 }
 
 #: queries per home, whatever the rows: session, user, the user's groups, then per section
@@ -50,8 +61,8 @@ HOME_QUERIES = {
     "finance": 9,
     "support": 7,
     "legal": 7,
-    "channel_manager": 10,
-    "executive": 16,  # + the overview's price discipline (by region, by dealer)
+    "channel_manager": 12,  # + price discipline (by region, by dealer)
+    "executive": 16,  # + price discipline (by region, by dealer)
 }
 
 
@@ -65,15 +76,10 @@ def _mdf_claim(dealer):
     staff = ApiKeyFactory.issue(manufacturer=True)[0]
     owner = DealerUserFactory(membership__dealer=dealer, membership__role="owner")
     mdf_services.fund_allocate(actor=staff, dealer=dealer, amount="1000.00", reason="test")
-    today = manufacturer_today()
+    day = manufacturer_today()
+    activity = {"activity_type": "event", "title": f"Show {dealer.code}", "planned_spend": "200"}
     request = mdf_services.request_submit(
-        actor=owner,
-        activity_type="event",
-        title=f"Show {dealer.code}",
-        starts_on=today,
-        ends_on=today,
-        planned_spend="200.00",
-        regions=[dealer.region],
+        actor=owner, starts_on=day, ends_on=day, regions=[dealer.region], **activity
     )
     mdf_services.request_approve(actor=staff, request=request)
     mdf_services.claim_submit(actor=owner, request=request, actual_spend="150.00", files=[pdf()])

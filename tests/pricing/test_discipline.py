@@ -59,3 +59,15 @@ def test_the_panel_is_on_both_dashboards(november, client, staff_user, dealer):
     client.force_login(user)
     page = client.get("/", {"discipline_month": "2026-11"}).content.decode()
     assert 'id="table-discipline-dealer"' in page and "OTHER" not in page
+
+
+def test_a_channel_manager_sees_the_regions_it_manages(november, client):
+    from tests.factories import StaffUserFactory
+
+    manager = StaffUserFactory(groups=["channel_manager"])
+    region_tree()["CN-BJ"].channel_managers.add(manager)
+    client.force_login(manager)
+    response = client.get("/", {"discipline_month": "2026-11"})
+    figures = response.context["discipline"]
+    assert [r.key for r in figures["by_region"]] == ["CN-BJ"]
+    assert 'id="section-price-discipline"' in response.content.decode()
