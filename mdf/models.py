@@ -160,6 +160,14 @@ class FundRequest(models.Model):
         "dealers.Region", verbose_name=_("regions"), related_name="+", blank=True
     )
     planned_spend = models.DecimalField(_("planned spend"), **MONEY)
+    campaign = models.ForeignKey(
+        "pricing.Campaign",
+        verbose_name=pgettext_lazy("price", "campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     share = models.DecimalField(
         _("co-funding share"), max_digits=5, decimal_places=4, default=Decimal("0.5")
     )

@@ -75,7 +75,7 @@ def movement_list(dealer):
 def request_list_visible_to(who):
     return (
         FundRequest.objects.visible_to(who)
-        .select_related("dealer")
+        .select_related("dealer", "campaign")
         .prefetch_related("regions", "claims")
     )
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from dealers.models import Region
 from mdf.models import Claim, Fund, FundRequest, Movement
+from pricing.models import Campaign
 
 
 class MovementSerializer(serializers.ModelSerializer):
@@ -68,6 +69,7 @@ class AllocateSerializer(serializers.Serializer):
 class RequestSerializer(serializers.ModelSerializer):
     dealer = serializers.CharField(source="dealer.code")
     regions = serializers.SerializerMethodField()
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
     claim_deadline = serializers.DateField()
 
     class Meta:
@@ -83,6 +85,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "regions",
             "planned_spend",
             "share",
+            "campaign",
             "requested_amount",
             "claim_deadline",
             "submitted_by",
@@ -113,6 +116,9 @@ class RequestCreateSerializer(serializers.Serializer):
     )
     planned_spend = serializers.CharField()
     share = serializers.CharField(required=False)
+    campaign = serializers.SlugRelatedField(
+        slug_field="code", queryset=Campaign.objects.all(), required=False, allow_null=True
+    )
 
 
 class ReasonSerializer(serializers.Serializer):

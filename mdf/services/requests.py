@@ -25,6 +25,7 @@ from mdf.notify import notify
 from mdf.services.ledger import append, error, fund_locked, parse_money, reserved_for
 from portal.access import Actor, actor_from
 from portal.clock import manufacturer_date
+from pricing.models import Campaign
 
 S = FundRequest.Status
 K = Movement.Kind
@@ -71,9 +72,11 @@ def request_submit(
     planned_spend,
     share=None,
     regions=(),
+    campaign=None,
     now=None,
 ) -> FundRequest:
-    """A dealer requests co-funding: requested = planned × share, at most what is available."""
+    """A dealer requests co-funding: requested = planned × share, at most what is available.
+    An optional campaign (§13) links the request to it; its MDF share is the default share."""
     actor = actor_from(actor)
     require_dealer_writer(actor)
     if activity_type not in FundRequest.ActivityType.values:
@@ -85,6 +88,10 @@ def request_submit(
     if ends_on < starts_on:
         raise error("ends_on", _("The activity cannot end before it starts."), "before_start")
     planned = parse_money(planned_spend, "planned_spend")
+    if campaign is not None and not isinstance(campaign, Campaign):
+        raise error("campaign", _("Choose an existing campaign."), "invalid")
+    if share in (None, "") and campaign is not None and campaign.mdf_share:
+        share = campaign.mdf_share
     share = _share(share)
     amount = calc.requested_amount(planned, share)
     if amount <= 0:
@@ -109,6 +116,7 @@ def request_submit(
         ends_on=ends_on,
         planned_spend=planned,
         share=share,
+        campaign=campaign,
         requested_amount=amount,
         submitted_by=actor.label,
         submitted_at=now or timezone.now(),

@@ -150,3 +150,23 @@ def test_the_ledger_check_names_a_broken_fund():
     Fund.objects.filter(dealer=dealer).update(available=D("1.00"))
     with pytest.raises(Exception, match="break the ledger"):
         call_command("check_mdf_ledger", stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_request_may_name_a_campaign_whose_mdf_share_is_the_default():
+    from pricing.models import Campaign
+
+    dealer = q1_dealer()
+    who = people(dealer)
+    accrue_q1()
+    today = manufacturer_today()
+    campaign = Campaign.objects.create(
+        code="SPRING", name="Spring", starts_on=today, ends_on=today,
+        min_discount=D("0"), max_discount=D("0.1"), mdf_share=D("0.3"),
+    )
+    request = services.request_submit(
+        actor=who["owner"], activity_type="event", title="Spring event", starts_on=today,
+        ends_on=today, planned_spend="10000.00", campaign=campaign,
+    )
+    assert (request.campaign, request.share, request.requested_amount) == (
+        campaign, D("0.3000"), D("3000.00"),
+    )
