@@ -103,3 +103,8 @@ def seed(stdout):
             owner=manager,
             due_on=dt.date(2026, 12, 15),
         )
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    return [("meetings", Meeting.objects.count()), ("announcements", Announcement.objects.count())]

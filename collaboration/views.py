@@ -4,7 +4,6 @@ meetings and action items. Another dealer's object is 404; writes go through ser
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -17,7 +16,7 @@ from collaboration import selectors, services
 from collaboration.forms import ActionItemForm, ActionItemStatusForm, MeetingForm
 from collaboration.models import ActionItem, Announcement
 from dealers.selectors import dealer_can_write, dealer_list_visible_to
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 
 
 def _can_edit(request, dealer) -> bool:
@@ -35,7 +34,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@login_required
+@area_required("company")
 @require_GET
 def announcement_list(request):
     qs = selectors.announcement_list_visible_to(request, user=request.user)
@@ -50,7 +49,7 @@ def announcement_list(request):
     )
 
 
-@login_required
+@area_required("company")
 @require_GET
 def announcement_detail(request, pk):
     announcement = get_object_or_404(
@@ -75,7 +74,7 @@ def announcement_detail(request, pk):
 # --- meetings and action items -----------------------------------------------------------
 
 
-@login_required
+@area_required("company")
 @require_GET
 def meeting_list(request):
     qs = selectors.meeting_list_visible_to(request)
@@ -93,7 +92,7 @@ def _meeting_or_404(request, pk):
     return get_object_or_404(selectors.meeting_detail_visible_to(request), pk=pk)
 
 
-@login_required
+@area_required("company")
 @require_GET
 def meeting_detail(request, pk):
     meeting = _meeting_or_404(request, pk)
@@ -110,7 +109,7 @@ def meeting_detail(request, pk):
     )
 
 
-@login_required
+@area_required("company")
 def meeting_create(request):
     actor = actor_from(request)
     if actor.manufacturer:
@@ -135,7 +134,7 @@ def meeting_create(request):
     return render(request, "portal/meetings/form.html", {"form": form, "meeting": None})
 
 
-@login_required
+@area_required("company")
 def meeting_edit(request, pk):
     meeting = _meeting_or_404(request, pk)
     if not _can_edit(request, meeting.dealer):
@@ -156,7 +155,7 @@ def meeting_edit(request, pk):
     return render(request, "portal/meetings/form.html", {"form": form, "meeting": meeting})
 
 
-@login_required
+@area_required("company")
 @require_POST
 def meeting_add_action_item(request, pk):
     meeting = _meeting_or_404(request, pk)
@@ -186,7 +185,7 @@ def meeting_add_action_item(request, pk):
     )
 
 
-@login_required
+@area_required("company")
 @require_GET
 def action_item_list(request):
     qs = selectors.action_item_list_visible_to(request)
@@ -203,7 +202,7 @@ def action_item_list(request):
     )
 
 
-@login_required
+@area_required("company")
 @require_POST
 def action_item_status(request, pk):
     """Change an action item's status (htmx: returns the updated row)."""

@@ -239,6 +239,32 @@ class WhatIf:
         return self.at_next.amount(STEP) - self.current.amount(STEP)
 
 
+@dataclass(frozen=True)
+class TriedAmount:
+    """What selling ``amount`` more this month would do: the month's net sales and
+    commission after it, the step then reached, and the commission it adds."""
+
+    amount: Decimal
+    net_sales: Decimal
+    after: MonthResult
+    step_reached: Step | None
+    adds: Decimal
+
+
+def what_if_amount(net_sales: Decimal, amount: Decimal, terms: PlanTerms) -> TriedAmount:
+    """The what-if panel's "try an amount": the same month arithmetic as statements."""
+    net_sales, amount = Decimal(net_sales), Decimal(amount)
+    before = month_commission(net_sales, terms)
+    after = month_commission(net_sales + amount, terms)
+    return TriedAmount(
+        amount,
+        net_sales + amount,
+        after,
+        step_reached(net_sales + amount, terms.sorted_steps()),
+        after.total - before.total,
+    )
+
+
 def what_if(net_sales: Decimal, terms: PlanTerms) -> WhatIf:
     """Where the month stands, and what selling up to the next threshold would add."""
     net_sales = Decimal(net_sales)

@@ -15,7 +15,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from commissions import services
-from commissions.models import CommissionPlan, CommissionStatement, PlanStep, PlanTierBonus
+from commissions.models import (
+    CommissionPlan,
+    CommissionStatement,
+    PlanStep,
+    PlanTierBonus,
+    SaleLine,
+)
 from dealers.models import Agreement, Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from portal.access import Actor
 from portal.models import User
@@ -250,3 +256,15 @@ def seed(stdout):
     services.statements_build(period=current, dealer_ids=dealer_ids, now=timezone.now())
     stdout.write(f"commissions: {len(plans)} plans, statements for {len(months)} months\n")
     return logins
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    return [
+        ("commission plans", CommissionPlan.objects.count()),
+        ("sale lines", SaleLine.objects.count()),
+        *(
+            (f"statements, {status}", CommissionStatement.objects.filter(status=status).count())
+            for status in CommissionStatement.Status.values
+        ),
+    ]

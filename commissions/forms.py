@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -41,6 +42,26 @@ class StatementDecisionForm(forms.Form):
     reference = forms.CharField(
         label=gettext_lazy("Payment reference"), max_length=100, required=False
     )
+
+
+class WhatIfAmountForm(forms.Form):
+    """``?amount=``: an amount of net sales to try in the what-if panel."""
+
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount to try"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "min": "0.01"}),
+    )
+
+    @classmethod
+    def from_query(cls, query) -> tuple[WhatIfAmountForm, Decimal | None]:
+        """The form for a page's query string, and the amount when one is given and valid
+        (a bad one leaves the form's error for the page to show, never a 500)."""
+        form = cls(query if query.get("amount", "") != "" else None)
+        amount = form.cleaned_data["amount"] if form.is_bound and form.is_valid() else None
+        return form, amount
 
 
 def _cell(value):

@@ -170,6 +170,8 @@ class DealerWhatIf:
     result: calc.WhatIf
     currency: str
     gap: StatementGap | None = None
+    #: the amount the dealer tried (``?amount=``) and what it would do
+    tried: calc.TriedAmount | None = None
 
 
 SALES_KINDS = ("base", "step", "tier")
@@ -215,9 +217,10 @@ def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap |
     )
 
 
-def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
+def whatif_for_dealer(*, dealer, now=None, amount: Decimal | None = None) -> DealerWhatIf | None:
     """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
-    is missing to the next step and what it would add; None without a plan this month."""
+    is missing to the next step and what it would add, and what selling ``amount`` more
+    would add; None without a plan this month."""
     month = Month.current(now)
     plans = month_plans(month=month, dealer_ids=[dealer.pk], now=now)
     if dealer.pk not in plans:
@@ -232,4 +235,5 @@ def whatif_for_dealer(*, dealer, now=None) -> DealerWhatIf | None:
         calc.what_if(net, month_plan.terms),
         dealer.currency,
         _statement_gap(dealer=dealer, month=month, live_net=net),
+        calc.what_if_amount(net, amount, month_plan.terms) if amount else None,
     )

@@ -4,7 +4,6 @@ the what-if panel, and the sales upload. Staff see every dealer's statements too
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,9 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from commissions import selectors, services
 from commissions.filters import CommissionStatementFilterSet
-from commissions.forms import SalesUploadForm, StatementDecisionForm, read_upload
+from commissions.forms import (
+    SalesUploadForm,
+    StatementDecisionForm,
+    WhatIfAmountForm,
+    read_upload,
+)
 from dealers.selectors import dealer_can_write, dealer_read_only_message
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from portal.clock import manufacturer_tz
 from portal.exports import safe_csv_writer
 from portal.periods import Month
@@ -30,7 +34,7 @@ def _statement_or_404(request, pk):
     return get_object_or_404(selectors.statement_list_visible_to(request), pk=pk)
 
 
-@login_required
+@area_required("statements")
 def statement_list(request):
     actor = actor_from(request)
     if not (actor.manufacturer or actor.is_dealer):
@@ -41,7 +45,9 @@ def statement_list(request):
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "statements": page.object_list}
     if actor.is_dealer:
-        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer)
+        form, amount = WhatIfAmountForm.from_query(request.GET)
+        context["whatif"] = selectors.whatif_for_dealer(dealer=actor.dealer, amount=amount)
+        context["whatif_form"] = form
         context["show_whatif"] = True
     return render(request, "commissions/statement_list.html", context)
 
@@ -60,7 +66,7 @@ def _decision(request, statement) -> str | None:
     return {"draft": "approve", "approved": "pay"}.get(statement.status)
 
 
-@login_required
+@area_required("statements")
 def statement_detail(request, pk):
     statement = _statement_or_404(request, pk)
     decision = _decision(request, statement)
@@ -78,7 +84,7 @@ def statement_detail(request, pk):
     )
 
 
-@login_required
+@area_required("statements")
 @require_http_methods(["POST"])
 def statement_decide(request, pk):
     """Finance approves a draft or marks an approved statement paid, for the total its
@@ -113,7 +119,7 @@ def statement_decide(request, pk):
     return redirect("commissions:statement-detail", pk)
 
 
-@login_required
+@area_required("statements")
 def statement_print(request, pk):
     statement = _statement_or_404(request, pk)
     return render(
@@ -123,7 +129,7 @@ def statement_print(request, pk):
     )
 
 
-@login_required
+@area_required("statements")
 def statement_csv(request, pk):
     statement = _statement_or_404(request, pk)
     filename = f"commission-{statement.dealer.code}-{statement.period_label}.csv"
@@ -177,20 +183,24 @@ def statement_csv(request, pk):
     return response
 
 
-@login_required
+@area_required("statements")
 def whatif_panel(request):
     """The what-if panel alone (for htmx refreshes); the dashboard includes the partial."""
     actor = actor_from(request)
     if not actor.is_dealer:
         raise Http404
+    form, amount = WhatIfAmountForm.from_query(request.GET)
     return render(
         request,
         "commissions/_whatif.html",
-        {"whatif": selectors.whatif_for_dealer(dealer=actor.dealer)},
+        {
+            "whatif": selectors.whatif_for_dealer(dealer=actor.dealer, amount=amount),
+            "whatif_form": form,
+        },
     )
 
 
-@login_required
+@area_required("sales")
 @require_http_methods(["GET", "POST"])
 def sales_upload(request):
     """CSV/XLSX upload of sale lines: a preview with every error by row, then confirm."""

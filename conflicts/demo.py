@@ -201,3 +201,12 @@ def seed(stdout):
     if outcome.escalated:
         stdout.write(f"conflicts demo: {len(outcome.escalated)} ticket(s) escalated")
     return logins
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    return [
+        ("tickets", Ticket.objects.count()),
+        ("… open", Ticket.objects.exclude(status__in=["resolved", "closed"]).count()),
+        ("… escalated", Ticket.objects.filter(escalation_level__gt=0).count()),
+    ]

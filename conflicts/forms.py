@@ -8,6 +8,10 @@ from portal.inputs import MAX_TEXT
 
 
 class TicketOpenForm(forms.Form):
+    """A dealer opens a ticket. For a channel conflict it picks the other dealer by name
+    among those it may name (``selectors.ticket_counterparty_choices``); the value is the
+    dealer's code, which the service checks again."""
+
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -17,10 +21,21 @@ class TicketOpenForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
     )
-    counterparty = forms.CharField(
-        label=_("Other dealer's code (channel conflicts only)"), max_length=32, required=False
+    counterparty = forms.ChoiceField(
+        label=_("Other dealer (channel conflicts only)"),
+        required=False,
+        help_text=_("The dealers of your regions and those you already have a ticket with."),
     )
     file = forms.FileField(label=_("Attachment (PDF, JPEG or PNG, at most 10 MB)"), required=False)
+
+    def __init__(self, *args, counterparties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].choices = [("", _("— none —"))] + [
+            (d.code, f"{d.name} ({d.code})") for d in counterparties
+        ]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
 
 class CommentForm(forms.Form):

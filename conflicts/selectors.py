@@ -6,6 +6,7 @@ import statistics
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -289,3 +290,27 @@ def ticket_counterparty_choices(dealer):
         .exclude(status=Dealer.Status.TERMINATED)
         .distinct()
     )
+
+
+# --- tickets about an object (disputes) ------------------------------------------------------
+
+
+def tickets_about(*, who, objects) -> list[dict]:
+    """The tickets ``who`` may see whose subject (``subject_type``/``subject_id``) is one of
+    ``objects``, newest first, each with the object it is about: ``[{"ticket", "subject"}]``.
+    One query (content types are cached)."""
+    objects = [obj for obj in objects if obj is not None and obj.pk is not None]
+    if not objects:
+        return []
+    by_key, ids_by_type = {}, {}
+    for obj in objects:
+        content_type = ContentType.objects.get_for_model(type(obj))
+        by_key[(content_type.pk, obj.pk)] = obj
+        ids_by_type.setdefault(content_type.pk, []).append(obj.pk)
+    condition = Q(pk__in=[])
+    for type_id, ids in ids_by_type.items():
+        condition |= Q(subject_type_id=type_id, subject_id__in=ids)
+    tickets = Ticket.objects.visible_to(who).filter(condition).order_by("-pk")
+    return [
+        {"ticket": t, "subject": by_key.get((t.subject_type_id, t.subject_id))} for t in tickets
+    ]

@@ -2,7 +2,6 @@
 the counter-party of a channel ticket sees it and its public thread."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,7 +15,7 @@ from conflicts.filters import TicketFilter
 from conflicts.forms import CommentForm, DisputeForm, TicketOpenForm
 from conflicts.models import Ticket, TicketAttachment
 from dealers.selectors import dealer_can_write, dealer_read_only_message
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from portal.files import download_response
 
 PAGE_SIZE = 50
@@ -38,7 +37,7 @@ def _can_write(actor) -> bool:
     return actor.is_dealer and dealer_can_write(actor.dealer)
 
 
-@login_required
+@area_required("tickets")
 def ticket_list(request):
     actor = actor_from(request)
     if not (actor.manufacturer or actor.is_dealer):
@@ -62,7 +61,7 @@ def ticket_list(request):
     )
 
 
-@login_required
+@area_required("tickets")
 def ticket_open(request):
     actor = actor_from(request)
     if not actor.is_dealer:
@@ -70,7 +69,11 @@ def ticket_open(request):
     if not _can_write(actor):
         messages.error(request, dealer_read_only_message(actor.dealer))
         return redirect("conflicts:list")
-    form = TicketOpenForm(request.POST or None, request.FILES or None)
+    form = TicketOpenForm(
+        request.POST or None,
+        request.FILES or None,
+        counterparties=selectors.ticket_counterparty_choices(actor.dealer).order_by("name"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -101,7 +104,25 @@ def _visible_ticket(request, pk):
     return get_object_or_404(selectors.ticket_detail_queryset(request), pk=pk)
 
 
-@login_required
+def _subject_for(actor, ticket) -> dict | None:
+    """What a dispute ticket is about (its generic subject: a statement component, a
+    statement, a sale line), with a link to it when the viewer's role opens that area."""
+    if ticket.subject_type_id is None:
+        return None
+    try:
+        subject = ticket.subject
+    except (AttributeError, LookupError):
+        subject = None
+    if subject is None:
+        return {"label": _("(no longer exists)"), "url": ""}
+    url = getattr(subject, "get_absolute_url", None)
+    return {
+        "label": getattr(subject, "dispute_label", None) or str(subject),
+        "url": url() if url and actor.may(services.ticket_area(ticket)) else "",
+    }
+
+
+@area_required("tickets")
 def ticket_detail(request, pk):
     actor = actor_from(request)
     ticket = _visible_ticket(request, pk)
@@ -122,6 +143,7 @@ def ticket_detail(request, pk):
         "conflicts/ticket_detail.html",
         {
             "ticket": ticket,
+            "subject": _subject_for(actor, ticket),
             "comments": comments,
             "events": events,
             "attachments": attachments,
@@ -135,7 +157,7 @@ def ticket_detail(request, pk):
     )
 
 
-@login_required
+@area_required("tickets")
 @require_POST
 def ticket_comment(request, pk):
     ticket = _visible_ticket(request, pk)
@@ -162,7 +184,7 @@ def ticket_comment(request, pk):
     return redirect("conflicts:detail", pk=ticket.pk)
 
 
-@login_required
+@area_required("tickets")
 @require_POST
 def ticket_transition(request, pk):
     ticket = _visible_ticket(request, pk)
@@ -183,7 +205,7 @@ def ticket_transition(request, pk):
 def attachment_download(request, pk, attachment_id):
     """A ticket's file, for the ticket's parties and staff; 404 for anyone else, signed in
     or not (a file is never a page to log in for, and its existence is not revealed)."""
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated or not actor_from(request).may("tickets"):
         raise Http404
     ticket = _visible_ticket(request, pk)
     attachment = get_object_or_404(
@@ -194,7 +216,7 @@ def attachment_download(request, pk, attachment_id):
     )
 
 
-@login_required
+@area_required("statements")
 def dispute(request):
     """``/tickets/dispute/?subject=<app_label>.<model>:<pk>``: a dealer disputes an object it
     may see (a statement component, a sale line…); POST opens a ``commission`` ticket."""

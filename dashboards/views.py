@@ -31,18 +31,32 @@ def home(request):
 
 
 def _dealer_dashboard(request, actor) -> dict:
+    """The dealer's home: only the panels of the areas the user's role opens
+    (``portal.access.DEALER_AREAS``; the template checks ``may_open`` likewise)."""
     dealer = Dealer.objects.select_related("tier", "region").get(pk=actor.dealer_id)
     now = dashboards.manufacturer_now()
-    start, end = dashboards.period_bounds("6m", now)
-    monthly = dashboards.dealer_sales_by_month(dealer=dealer, start=start, end=end)
-    return {
-        "dealer": dealer,
-        "mtd_sales": dashboards.dealer_month_to_date_sales(dealer=dealer, now=now),
-        "monthly_sales": monthly,
-        "monthly_chart": {
-            "labels": [m for m, _v in monthly],
-            "datasets": [{"label": "sales", "data": [float(v) for _m, v in monthly]}],
-        },
+    context = {"dealer": dealer}
+    if actor.may("sales"):
+        start, end = dashboards.period_bounds("6m", now)
+        monthly = dashboards.dealer_sales_by_month(dealer=dealer, start=start, end=end)
+        context.update(
+            mtd_sales=dashboards.dealer_month_to_date_sales(dealer=dealer, now=now),
+            monthly_sales=monthly,
+            monthly_chart={
+                "labels": [m for m, _v in monthly],
+                "datasets": [{"label": "sales", "data": [float(v) for _m, v in monthly]}],
+            },
+        )
+    if actor.may("statements"):
+        context.update(
+            whatif=whatif_for_dealer(dealer=dealer),
+            latest_statement=dashboards.latest_statement(request),
+        )
+    if actor.may("tickets"):
+        context["open_tickets"] = dashboards.dealer_open_tickets(request)
+    if actor.may("stock"):
+        context["stock_alerts"] = dashboards.dealer_stock_alerts(dealer=dealer)
+    return context | {
         "action_items": list(
             collaboration_selectors.action_items_due(request, today=now.date(), within_days=30)[:10]
         ),
@@ -54,9 +68,5 @@ def _dealer_dashboard(request, actor) -> dict:
         .filter(status="final", acknowledged_at__isnull=True)
         .order_by("-quarter")
         .first(),
-        "whatif": whatif_for_dealer(dealer=dealer),
         "tier_progress": tier_progress(dealer=dealer, on_date=now.date()),
-        "open_tickets": dashboards.dealer_open_tickets(request),
-        "stock_alerts": dashboards.dealer_stock_alerts(dealer=dealer),
-        "latest_statement": dashboards.latest_statement(request),
     }

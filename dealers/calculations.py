@@ -125,9 +125,18 @@ class RequirementCheck:
     met: bool
 
     @property
+    def state(self) -> str:
+        """``met``, ``not_met`` or ``not_applicable`` (no figure to judge — no score yet — or
+        nothing required): what the dealer is shown. A requirement that is not applicable
+        is never shown as met, even where eligibility does not hold it against the dealer."""
+        if self.actual is None or not self.required:
+            return "not_applicable"
+        return "met" if self.met else "not_met"
+
+    @property
     def missing(self) -> Decimal | int | None:
-        if self.met or self.actual is None:
-            return None if self.met else self.required
+        if self.state != "not_met":
+            return None
         return self.required - self.actual
 
 

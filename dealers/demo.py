@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 
 from dealers import services
 from dealers.models import (
@@ -166,6 +167,17 @@ def seed(stdout):
             },
         )
 
+    # One user per other role at DEMO-GZ: each sees only what its role opens.
+    for username, person, role in (
+        ("finance-gz", "Fang Finance", DealerMembership.Role.FINANCE),
+        ("sales-gz", "Song Sales", DealerMembership.Role.SALES),
+    ):
+        user = _user(username, person, f"{username}@dealer.example.com")
+        DealerMembership.objects.get_or_create(
+            user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": role}
+        )
+        logins.append((username, DEMO_PASSWORD, f"dealer DEMO-GZ (role {role})"))
+
     for dealer_code, region, line, exclusive in TERRITORIES:
         exists = Territory.objects.filter(
             dealer=dealers[dealer_code], region=regions[region], product_line=lines[line]
@@ -220,3 +232,21 @@ def seed(stdout):
         )
     stdout.write("dealers: regions, tiers, 4 dealers, territories, certifications, 1 application")
     return logins
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    roles = dict(
+        DealerMembership.objects.filter(user__is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        ("dealers", Dealer.objects.count()),
+        *((f"dealer users, role {role}", roles.get(role, 0)) for role in DealerMembership.Role.values),
+        ("territories", Territory.objects.count()),
+        ("agreements", Agreement.objects.count()),
+        ("certifications", Certification.objects.count()),
+        ("applications", Application.objects.count()),
+    ]

@@ -97,7 +97,7 @@ class MemberInviteForm(BootstrapMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(
-        label=_("Role"), choices=DealerMembership.Role.choices, initial="member"
+        label=_("Role"), choices=DealerMembership.Role.choices, initial=DealerMembership.Role.SALES
     )
 
     def __init__(self, *args, **kwargs):

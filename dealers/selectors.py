@@ -20,6 +20,7 @@ from dealers.models import (
     Tier,
     TierEvaluation,
 )
+from portal.access import roles_for
 from portal.clock import manufacturer_today
 from portal.models import User
 from portal.periods import Quarter
@@ -169,11 +170,32 @@ def dealers_active_between(*, first_day: datetime.date, last_day: datetime.date)
 
 
 # --- Members ----------------------------------------------------------------------------
+def dealer_recipients(dealer: Dealer | int | None, area: str):
+    """The dealer's active users whose role covers ``area`` (``portal.access.DEALER_AREAS``):
+    who gets the e-mails and notifications about it (statements → owner and finance,
+    stock → owner and stock, …). ``dealer`` may be a dealer or its id; None → nobody."""
+    if dealer is None:
+        return User.objects.none()
+    dealer_id = dealer if isinstance(dealer, int) else dealer.pk
+    return User.objects.filter(
+        is_active=True,
+        membership__dealer_id=dealer_id,
+        membership__role__in=sorted(roles_for(area)),
+    ).order_by("pk")
+
+
 def dealer_members(*, dealer: Dealer):
     return (
         DealerMembership.objects.filter(dealer=dealer, user__is_active=True)
         .select_related("user")
-        .order_by("-role", "user__username")
+        .order_by(
+            models.Case(
+                models.When(role=DealerMembership.Role.OWNER, then=0),
+                default=1,
+                output_field=models.IntegerField(),
+            ),
+            "user__username",
+        )
     )
 
 
@@ -307,6 +329,7 @@ __all__ = [
     "certified_user_count",
     "dealer_can_write",
     "dealer_read_only_message",
+    "dealer_recipients",
     "exclusive_territories_covering",
     "models",
     "region_channel_managers",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dealer/territories/", views.territories, name="territories"),
     path("dealer/members/", views.members, name="members"),
     path("dealer/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("dealer/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("dealer/tier/", views.tier, name="tier"),
     path("dealer/certifications/", views.certifications, name="certifications"),
 ]

@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dealers import selectors, services
 from dealers.forms import ApplicationForm, MemberInviteForm
 from dealers.models import Agreement, ApplicationDocument, DealerMembership
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 from portal.files import download_response
 
@@ -97,10 +96,13 @@ def application_document(request, pk):
 
 
 # --- Dealer pages -------------------------------------------------------------------------
-def dealer_page(view):
-    """Log-in required; for dealer users only (others get 404); passes the dealer."""
+def dealer_page(view=None, *, area: str = "company"):
+    """Log-in required; for dealer users only (others get 404) whose role opens ``area``
+    (403 otherwise, ``portal.access.area_required``); passes the dealer."""
+    if view is None:
+        return lambda view: dealer_page(view, area=area)
 
-    @login_required
+    @area_required(area)
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         actor = actor_from(request)
@@ -200,7 +202,7 @@ def territories(request, dealer):
     )
 
 
-@dealer_page
+@dealer_page(area="members")
 @require_http_methods(["GET", "POST"])
 def members(request, dealer):
     ctx = _context(request, dealer)
@@ -222,11 +224,15 @@ def members(request, dealer):
                     _("Invitation sent to %(email)s.") % {"email": user.email},
                 )
                 return redirect("dealers:members")
-    ctx.update(members=selectors.dealer_members(dealer=dealer), form=form)
+    ctx.update(
+        members=selectors.dealer_members(dealer=dealer),
+        form=form,
+        roles=DealerMembership.Role.choices,
+    )
     return render(request, "dealers/members.html", ctx)
 
 
-@dealer_page
+@dealer_page(area="members")
 @require_POST
 def member_remove(request, dealer, pk):
     membership = get_object_or_404(
@@ -239,6 +245,29 @@ def member_remove(request, dealer, pk):
     else:
         messages.success(
             request, _("%(user)s can no longer log in.") % {"user": membership.user.username}
+        )
+    return redirect("dealers:members")
+
+
+@dealer_page(area="members")
+@require_POST
+def member_role(request, dealer, pk):
+    """The owner changes a user's role (``services.member_role_set``)."""
+    membership = get_object_or_404(
+        DealerMembership.objects.visible_to(request).filter(user__is_active=True), pk=pk
+    )
+    try:
+        services.member_role_set(
+            membership=membership, role=request.POST.get("role", ""), changed_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        membership.refresh_from_db()
+        messages.success(
+            request,
+            _("%(user)s now has the role %(role)s.")
+            % {"user": membership.user.username, "role": membership.get_role_display()},
         )
     return redirect("dealers:members")
 

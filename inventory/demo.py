@@ -10,9 +10,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commissions.models import SaleLine
+from commissions.services import sale_lines_ingest
 from dealers.models import Dealer, DealerMembership, Product, ProductLine, Region, Tier
 from inventory import services
-from inventory.models import ReorderRule, Warehouse
+from inventory.models import ReorderRule, StockAlert, StockLevel, Warehouse
+from inventory.selectors import stock_by_region_product
 from portal.access import Actor
 from portal.clock import manufacturer_zone
 from portal.demo import ensure_user
@@ -83,6 +86,51 @@ def _regions():
     return regions
 
 
+def _sales_for_cover(as_of: datetime) -> None:
+    """Sale lines of the last four weeks for every product stocked in a region, sold by the
+    demo dealer of that region: every row of the regional stock view has a days-of-cover
+    figure (about a month of stock at the dealers; the manufacturer's 500 units keep the
+    overstock alerts). External ids carry the day: re-seeding the same day adds nothing."""
+    warehouse_region = {code: region for code, _name, _dealer, region in WAREHOUSES}
+    seller = {region: dealer for dealer, _name, region in DEALERS}
+    prices = {sku: Decimal(price) for sku, _name, _line, price in PRODUCTS}
+    stocked: dict[tuple[str, str], int] = {}
+    for warehouse, levels in LEVELS.items():
+        region = warehouse_region[warehouse]
+        for sku, quantity in levels.items():
+            key = (region, sku)
+            dealer_stock = quantity if warehouse != "MFR-SZ" else 30
+            stocked[key] = max(stocked.get(key, 0), dealer_stock)
+    lines = []
+    for (region, sku), quantity in sorted(stocked.items()):
+        weekly = max(1, round(quantity * 7 / 30))  # about 30 days of cover
+        # Guangzhou's cameras hardly sell: the stock rotation demo moves them to Shenzhen
+        weeks = 1 if (region, sku) == ("CN-GD-GZ", "HOME-300") else 4
+        weekly = 1 if weeks == 1 else weekly
+        for week in range(weeks):
+            sold_at = as_of - timedelta(days=7 * week + 1, hours=2)
+            lines.append(
+                {
+                    "dealer": seller[region],
+                    "external_id": f"COVER-{sku}-{region}-{sold_at:%Y%m%d}",
+                    "sku": sku,
+                    "quantity": str(weekly),
+                    "amount": str((prices[sku] * weekly * Decimal("0.9")).quantize(Decimal("0.01"))),
+                    "currency": "CNY",
+                    "sold_at": sold_at.isoformat(),
+                    "ship_to_region": region,
+                }
+            )
+    known = set(
+        SaleLine.objects.filter(external_id__startswith="COVER-").values_list(
+            "external_id", flat=True
+        )
+    )
+    lines = [line for line in lines if line["external_id"] not in known]
+    if lines:
+        sale_lines_ingest(actor=Actor(manufacturer=True), lines=lines, source="demo")
+
+
 def seed(stdout):
     regions = _regions()
     lines = {
@@ -138,6 +186,7 @@ def seed(stdout):
             request_id="demo-seed-sh",
             now=old + timedelta(minutes=5),
         )
+    _sales_for_cover(as_of)
     for sku, region, low, high in RULES:
         ReorderRule.objects.get_or_create(
             product=Product.objects.get(sku=sku),
@@ -150,10 +199,23 @@ def seed(stdout):
     logins = []
     user = ensure_user("stock-gz", "Guo Stockkeeper", email="stock-gz@example.com")
     DealerMembership.objects.get_or_create(
-        user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": DealerMembership.Role.MEMBER}
+        user=user, defaults={"dealer": dealers["DEMO-GZ"], "role": DealerMembership.Role.STOCK}
     )
-    logins.append(("stock-gz", DEMO_PASSWORD, "dealer DEMO-GZ (stock uploads)"))
+    logins.append(("stock-gz", DEMO_PASSWORD, "dealer DEMO-GZ (role stock: stock, uploads, transfers)"))
     stdout.write(
         f"inventory: {Product.objects.count()} products, {Warehouse.objects.count()} warehouses"
     )
     return logins
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    rows = stock_by_region_product()
+    return [
+        ("products", Product.objects.count()),
+        ("warehouses", Warehouse.objects.count()),
+        ("stock levels", StockLevel.objects.count()),
+        ("regional stock rows", len(rows)),
+        ("… of them with days of cover", sum(1 for r in rows if r.days_of_cover is not None)),
+        ("open stock alerts", StockAlert.objects.filter(resolved_at__isnull=True).count()),
+    ]

@@ -1,7 +1,6 @@
 """Portal pages (DOMAIN.md §5.4): dealers' stock and uploads; the staff regional view."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,7 +16,7 @@ from inventory.filters import StockLevelFilterSet
 from inventory.forms import StockUploadForm
 from inventory.models import StockUpload
 from inventory.uploads import parse_stock_file
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 
 
 def _reader(request):
@@ -38,7 +37,7 @@ def _writer(request):
     return actor
 
 
-@login_required
+@area_required("stock")
 def stock_list(request):
     """Stock levels the user may see, filterable (warehouse, SKU, product line, region)."""
     actor = _reader(request)
@@ -65,7 +64,7 @@ def stock_list(request):
     )
 
 
-@login_required
+@area_required("stock")
 @require_http_methods(["GET", "POST"])
 def stock_upload(request):
     _writer(request)
@@ -84,7 +83,7 @@ def stock_upload(request):
     return render(request, "inventory/stock_upload.html", {"form": form})
 
 
-@login_required
+@area_required("stock")
 @require_http_methods(["GET", "POST"])
 def stock_upload_preview(request, pk):
     """What the upload would change and every error by row; POST confirms it."""
@@ -131,7 +130,7 @@ def stock_upload_preview(request, pk):
     )
 
 
-@login_required
+@area_required("stock")
 def stock_regions(request, code=None):
     """Staff: region × product line with totals, days of cover and alerts; a region's page
     drills down into its subregions and products."""

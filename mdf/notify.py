@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_noop
 
-from dealers.models import DealerMembership
+from dealers.selectors import dealer_recipients
 from mdf.models import Claim, FundRequest
 from portal.messages import Message
 from portal.notifications import notification_send
@@ -49,12 +49,8 @@ TEXTS = {
 
 
 def _owners(dealer_id: int):
-    return [
-        m.user
-        for m in DealerMembership.objects.filter(
-            dealer_id=dealer_id, role=DealerMembership.Role.OWNER, user__is_active=True
-        ).select_related("user")
-    ]
+    """The dealer's users whose role covers marketing funds (portal.access.DEALER_AREAS)."""
+    return list(dealer_recipients(dealer_id, "mdf"))
 
 
 def _executives():

@@ -4,7 +4,6 @@ the queues (requests to approve, claims to decide) and decide from them. Every c
 a service, which decides again who may do it."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -16,7 +15,7 @@ from dealers.models import Region
 from mdf import calculations as calc
 from mdf import selectors, services
 from mdf.models import Claim, FundRequest
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 from portal.files import download_response
 from pricing.models import Campaign
@@ -43,7 +42,7 @@ def _apply(http, service, /, **kwargs):
     return None
 
 
-@login_required
+@area_required("mdf")
 @require_GET
 def fund_page(request):
     actor = _reader(request)
@@ -77,7 +76,7 @@ def fund_page(request):
     return render(request, "mdf/fund.html", context)
 
 
-@login_required
+@area_required("mdf")
 @require_POST
 def request_new(request):
     _reader(request)
@@ -99,7 +98,7 @@ def request_new(request):
     return redirect("mdf:fund")
 
 
-@login_required
+@area_required("mdf")
 @require_POST
 def request_decide(request, pk, decision):
     _reader(request)
@@ -117,7 +116,7 @@ def request_decide(request, pk, decision):
     return redirect("mdf:fund")
 
 
-@login_required
+@area_required("mdf")
 @require_POST
 def claim_new(request, pk):
     _reader(request)
@@ -134,7 +133,7 @@ def claim_new(request, pk):
     return redirect("mdf:fund")
 
 
-@login_required
+@area_required("mdf")
 @require_POST
 def claim_decide(request, pk, decision):
     _reader(request)
@@ -157,7 +156,7 @@ def claim_decide(request, pk, decision):
     return redirect("mdf:fund")
 
 
-@login_required
+@area_required("mdf")
 @require_GET
 def proof_download(request, pk):
     _reader(request)

@@ -9,9 +9,50 @@ sees nothing. Views turn "not visible" into 404, never 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
+
+# --- Dealer roles and the areas they open ----------------------------------------------------
+#: A dealer user's role (``DealerMembership.Role``). The owner manages the dealer's users and
+#: signs agreements; the others see what their job needs.
+DEALER_ROLES = ("owner", "finance", "sales", "stock")
+
+#: Area of the portal → the dealer roles that may open it. The one place that decides which
+#: dealer user sees which pages, menu entries and API endpoints (``Actor.may``,
+#: :func:`area_required`, a viewset's ``dealer_area``), and who among a dealer's users gets
+#: which e-mails and notifications (``dealers.selectors.dealer_recipients``). Staff, the
+#: manufacturer's keys and dealer-bound API keys (a partner system acting for the whole
+#: dealer) open every area. docs/dealers.md explains the choice.
+DEALER_AREAS: dict[str, frozenset[str]] = {
+    # profile, agreement, territories, tier, certifications, reviews, meetings,
+    # announcements: what the dealer is, everyone who works for it
+    "company": frozenset(DEALER_ROLES),
+    # inviting and removing users, changing their roles; webhook endpoints (integrations)
+    "members": frozenset({"owner"}),
+    "integrations": frozenset({"owner"}),
+    # commission statements, their components, the what-if panel, disputes
+    "statements": frozenset({"owner", "finance"}),
+    # sale lines (upload), deal registrations, price promotions, marketing funds
+    "sales": frozenset({"owner", "finance", "sales"}),
+    "deals": frozenset({"owner", "sales"}),
+    "pricing": frozenset({"owner", "sales"}),
+    "mdf": frozenset({"owner", "finance", "sales"}),
+    # stock levels, uploads, stock alerts, transfers between dealers
+    "stock": frozenset({"owner", "stock"}),
+    # conflict tickets: anyone may raise and follow one (a stock user a logistics ticket,
+    # finance a commission dispute, sales a channel conflict)
+    "tickets": frozenset(DEALER_ROLES),
+}
+
+
+def roles_for(area: str) -> frozenset[str]:
+    """The dealer roles that open ``area`` (a ``KeyError`` for an unknown area: a typo in
+    code, not a user error)."""
+    return DEALER_AREAS[area]
 
 
 @dataclass(frozen=True)
@@ -20,6 +61,26 @@ class Actor:
     api_key: Any = None
     dealer_id: int | None = None
     manufacturer: bool = False
+    #: the dealer user's role (``DEALER_ROLES``); None for staff, keys and anonymous
+    role: str | None = None
+
+    def may(self, area: str) -> bool:
+        """May this actor open ``area`` of the portal (``DEALER_AREAS``)? Staff and keys may
+        open every area (staff are limited by their groups elsewhere); a dealer user by its
+        role; nobody else."""
+        allowed = roles_for(area)
+        if self.manufacturer:
+            return True
+        if self.dealer_id is None:
+            return False
+        if self.api_key is not None:
+            return True
+        return self.role in allowed
+
+    @property
+    def areas(self) -> frozenset[str]:
+        """Every area this actor may open (the navigation shows only these)."""
+        return frozenset(area for area in DEALER_AREAS if self.may(area))
 
     @property
     def is_dealer(self) -> bool:
@@ -86,8 +147,28 @@ def actor_from(who) -> Actor:
         return Actor(user=user, manufacturer=True)
     membership = user.dealer_membership
     if membership is not None:
-        return Actor(user=user, dealer_id=membership.dealer_id)
+        return Actor(user=user, dealer_id=membership.dealer_id, role=membership.role)
     return Actor(user=user)
+
+
+def area_required(area: str):
+    """View decorator: log-in required, and the actor must be allowed into ``area``
+    (``Actor.may``); a dealer user whose role does not cover it gets 403 (the page exists
+    for its dealer, its role just does not open it)."""
+    roles_for(area)  # fail at import time on an unknown area
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not actor_from(request).may(area):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.dealer_area = area
+        return wrapper
+
+    return decorator
 
 
 class TenantQuerySet(models.QuerySet):

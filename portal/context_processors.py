@@ -11,6 +11,9 @@ def portal(request):
         "portal_actor": actor,
         "is_staff_user": bool(actor and actor.manufacturer),
         "current_dealer": actor.dealer if actor is not None and actor.is_dealer else None,
+        # the areas of the portal this person opens (portal.access.DEALER_AREAS): the
+        # navigation and the dashboard show only these
+        "may_open": actor.areas if actor is not None else frozenset(),
         # named once per page (the footer), for the zone every time on it is shown in
         "time_zone_label": zone_label(timezone.get_current_timezone()),
     }

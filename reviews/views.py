@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dealers.models import Dealer
 from dealers.selectors import dealer_can_write
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from reviews import selectors
 from reviews.services import review_acknowledge
 
@@ -45,7 +44,7 @@ def _trend(history):
     }
 
 
-@login_required
+@area_required("company")
 @require_GET
 def review_list(request):
     actor = actor_from(request)
@@ -77,7 +76,7 @@ def review_list(request):
     )
 
 
-@login_required
+@area_required("company")
 @require_GET
 def review_detail(request, pk):
     review = get_object_or_404(selectors.review_detail_visible_to(request), pk=pk)
@@ -102,7 +101,7 @@ def review_detail(request, pk):
     )
 
 
-@login_required
+@area_required("company")
 @require_POST
 def review_acknowledge_view(request, pk):
     review = get_object_or_404(selectors.review_list_visible_to(request), pk=pk)

@@ -117,3 +117,11 @@ def seed(stdout):
         f"{StockTransfer.objects.count()} transfers"
     )
     return []
+
+
+def summary() -> list[tuple[str, int]]:
+    """What the demo holds, counted in the database (``seed_demo`` prints it)."""
+    return [
+        ("stock transfers", StockTransfer.objects.count()),
+        ("transfer suggestions", TransferSuggestion.objects.count()),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from dealers.models import DealerMembership
+from dealers.selectors import dealer_recipients
 from portal.messages import Message
 from portal.notifications import notification_send
 
@@ -14,12 +14,8 @@ URL = "/stock/transfers/"
 
 
 def _owners(dealer_id: int):
-    return [
-        m.user
-        for m in DealerMembership.objects.filter(
-            dealer_id=dealer_id, role=DealerMembership.Role.OWNER, user__is_active=True
-        ).select_related("user")
-    ]
+    """The dealer's users who handle stock (owner and stock roles)."""
+    return list(dealer_recipients(dealer_id, "stock"))
 
 
 def _text(transfer, step: str, *, side: str) -> tuple[Message, Message | str]:

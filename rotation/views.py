@@ -3,7 +3,6 @@ staff, every transfer, and the suggestions of a region (shown beside the regiona
 alerts)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from rotation import selectors, services
 from rotation.models import StockTransfer
 
@@ -51,7 +50,7 @@ def _steps_for(actor, transfer) -> list[str]:
     return steps
 
 
-@login_required
+@area_required("stock")
 @require_GET
 def transfer_list(request):
     actor = _reader(request)
@@ -83,7 +82,7 @@ def _apply(request, service, **kwargs):
     return None
 
 
-@login_required
+@area_required("stock")
 @require_POST
 def transfer_step(request, pk, step):
     _reader(request)
@@ -97,7 +96,7 @@ def transfer_step(request, pk, step):
     return redirect("rotation:transfer_list")
 
 
-@login_required
+@area_required("stock")
 @require_POST
 def suggestion_propose(request, pk):
     _reader(request)
@@ -108,7 +107,7 @@ def suggestion_propose(request, pk):
     return redirect("rotation:transfer_list")
 
 
-@login_required
+@area_required("stock")
 @require_GET
 def region_suggestions(request, code=None):
     """Staff: the suggestions of a region's provinces (a fragment the regional stock view

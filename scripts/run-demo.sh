@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in e-mails sent by the worker (outside a request) use the address the demo is
+# served on, not a fixed port; within a request they use the request's own address.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 mkdir -p var
 
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -24,28 +27,35 @@ $PY manage.py compilemessages --ignore=.venv --ignore=var -v 0
 $PY manage.py seed_demo
 
 pids=()
+# Each process runs in its own process group (setsid), so that stopping it stops its
+# children too (the Celery worker's pool, runserver's child): Ctrl-C never leaves one behind.
+start() {
+  setsid "$@" &
+  pids+=($!)
+}
+stop_groups() {
+  local signal=$1
+  for pid in "${pids[@]}"; do kill "-$signal" -- "-$pid" 2>/dev/null || true; done
+}
 cleanup() {
   trap - INT TERM EXIT
   echo "Stopping…"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  stop_groups TERM
   # A Celery worker finishes its current task on TERM (warm shutdown); give everything ten
   # seconds, then stop what is left for good, so that Ctrl-C never hangs.
   for _ in $(seq 1 20); do
     alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
     sleep 0.5
   done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  stop_groups KILL
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
 
-.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle &
-pids+=($!)
-.venv/bin/celery -A portal beat --loglevel=INFO &
-pids+=($!)
-echo "Serving http://$HOST:$PORT/  (admin: /admin/, API docs: /api/docs/). Ctrl-C stops everything."
-$PY manage.py runserver "$HOST:$PORT" --noreload &
-pids+=($!)
+start .venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle
+start .venv/bin/celery -A portal beat --loglevel=INFO
+echo "Serving $SITE_URL/  (admin: /admin/, API docs: /api/docs/). Ctrl-C stops everything."
+start $PY manage.py runserver "$HOST:$PORT" --noreload
 wait -n "${pids[@]}"

@@ -112,7 +112,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     dealer = factory.SubFactory(DealerFactory)
-    role = DealerMembership.Role.MEMBER
+    # Owners by default: they open every area of the portal (portal.access.DEALER_AREAS),
+    # so a test about a page is not a test about roles unless it names one.
+    role = DealerMembership.Role.OWNER
 
 
 class TerritoryFactory(factory.django.DjangoModelFactory):

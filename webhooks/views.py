@@ -3,13 +3,12 @@ manufacturer's), with create, rotate and enable/disable. A new secret is shown o
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.access import actor_from
+from portal.access import actor_from, area_required
 from webhooks.forms import EndpointForm
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoints
@@ -34,7 +33,7 @@ def _render(request, form, secret=None, status=200):
     )
 
 
-@login_required
+@area_required("integrations")
 @require_http_methods(["GET", "POST"])
 def endpoint_list(request):
     actor = actor_from(request)
@@ -60,7 +59,7 @@ def endpoint_list(request):
     return _render(request, form, status=400)
 
 
-@login_required
+@area_required("integrations")
 @require_POST
 def endpoint_rotate(request, pk):
     endpoint = get_object_or_404(_own_endpoints(request), pk=pk)
@@ -71,7 +70,7 @@ def endpoint_rotate(request, pk):
     return _render(request, EndpointForm(), secret=(endpoint, secret))
 
 
-@login_required
+@area_required("integrations")
 @require_POST
 def endpoint_toggle(request, pk):
     endpoint = get_object_or_404(_own_endpoints(request), pk=pk)

@@ -72,6 +72,7 @@ class MeetingFilterSet(filters.FilterSet):
 class MeetingViewSet(PortalNoDeleteViewSet):
     """Sync meetings; both the manufacturer and the dealer create and edit them."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Meeting.objects.select_related("dealer", "created_by")
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilterSet
@@ -185,6 +186,7 @@ class ActionItemFilterSet(filters.FilterSet):
 class ActionItemViewSet(PortalNoDeleteViewSet):
     """Action items of meetings and reviews; both sides update them."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = ActionItem.objects.select_related("dealer", "owner")
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
@@ -267,6 +269,7 @@ class AnnouncementViewSet(PortalNoDeleteViewSet):
     """Announcements: staff write and publish; dealers read those addressed to them and
     record that they read them (``POST …/read/``)."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Announcement.objects.all()
     serializer_class = AnnouncementSerializer
     filterset_fields = ["kind", "audience"]

@@ -39,6 +39,7 @@ class SaleLineViewSet(PortalReadOnlyViewSet):
     """Reported sale lines (DOMAIN.md §6.1). ``POST`` takes ``{"lines": [...]}``: atomic
     batches of up to 10,000 lines, idempotent by (dealer, external_id)."""
 
+    dealer_area = "sales"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = SaleLine.objects.select_related("dealer", "product", "ship_to_region")
     serializer_class = s.SaleLineSerializer
     filterset_class = SaleLineFilterSet
@@ -74,6 +75,7 @@ class CommissionPlanViewSet(PortalNoDeleteViewSet):
     """Commission plans (§6.2). Staff and manufacturer keys write; a dealer reads the plans
     of its own agreements."""
 
+    dealer_area = "statements"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = selectors.plan_list()
     serializer_class = s.CommissionPlanSerializer
     filterset_class = CommissionPlanFilterSet
@@ -111,6 +113,7 @@ class CommissionStatementViewSet(PortalReadOnlyViewSet):
     """Monthly statements (§6.3): dealers read their own; finance (staff in the finance
     group, manufacturer keys) approves, marks paid and adds adjustments."""
 
+    dealer_area = "statements"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = CommissionStatement.objects.select_related("dealer", "plan").prefetch_related(
         Prefetch(
             "components",

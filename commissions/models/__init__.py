@@ -349,6 +349,9 @@ class CommissionStatement(models.Model):
 
     save.alters_data = True
 
+    def get_absolute_url(self) -> str:
+        return f"/statements/{self.pk}/"
+
     def delete(self, *args, **kwargs):
         status = self._stored_values().get("status")
         if status in LOCKED_STATUSES or self.status in LOCKED_STATUSES:
@@ -356,6 +359,11 @@ class CommissionStatement(models.Model):
         return super().delete(*args, **kwargs)
 
     delete.alters_data = True
+
+    @property
+    def dispute_label(self) -> str:
+        """How a dispute ticket names the statement it disputes."""
+        return _("Statement %(period)s") % {"period": self.period_label}
 
     @property
     def period_label(self) -> str:

@@ -125,6 +125,10 @@ class StatementComponent(models.Model):
 
     save.alters_data = True
 
+    def get_absolute_url(self) -> str:
+        """Its row on its statement's page (a dispute ticket links here)."""
+        return f"/statements/{self.statement_id}/#component-{self.pk}"
+
     def delete(self, *args, **kwargs):
         self._refuse_if_locked()
         return super().delete(*args, **kwargs)
@@ -154,3 +158,11 @@ class StatementComponent(models.Model):
     @property
     def dispute_url(self) -> str:
         return f"/tickets/dispute/?subject=commissions.statementcomponent:{self.pk}"
+
+    @property
+    def dispute_label(self) -> str:
+        """How a dispute ticket names what it disputes: the statement and the component."""
+        return _("Statement %(period)s · %(component)s") % {
+            "period": self.statement.period_label,
+            "component": self.get_kind_display(),
+        }

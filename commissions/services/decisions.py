@@ -19,11 +19,11 @@ from commissions import calculations as calc
 from commissions.models import CommissionStatement, StatementComponent
 from commissions.services.plans import require_finance
 from commissions.services.statements import _refresh_one, _retotal
+from dealers.selectors import dealer_recipients
 from portal import events
 from portal.access import actor_from
 from portal.errors import StaleFigures
 from portal.messages import Message
-from portal.models import User
 from portal.notifications import notification_send
 from portal.periods import Month
 
@@ -195,9 +195,10 @@ def statement_adjustment_add(
 
 
 def _notify_dealer(statement: CommissionStatement, msgid: str) -> None:
-    """Tell the dealer's users, each in their own language (``msgid`` takes the period)."""
+    """Tell the dealer's users who see statements (owner, finance), each in their own
+    language (``msgid`` takes the period)."""
     notification_send(
-        recipients=User.objects.filter(membership__dealer_id=statement.dealer_id, is_active=True),
+        recipients=dealer_recipients(statement.dealer_id, "statements"),
         kind="commission_statement",
         title=Message(msgid, period=str(statement.period_label)),
         url=reverse("commissions:statement-detail", args=[statement.pk]),

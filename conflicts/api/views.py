@@ -22,6 +22,7 @@ class TicketViewSet(PortalNoDeleteViewSet):
     counter-party of. ``opened_at`` (create) and ``at`` (transition, comment) are for staff
     and manufacturer keys only."""
 
+    dealer_area = "tickets"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Ticket.objects.all()
     serializer_class = s.TicketSerializer
     filterset_class = TicketFilter

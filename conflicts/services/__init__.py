@@ -15,7 +15,7 @@ One module per sub-domain; the public names are re-exported here, so callers kee
 - ``_common``: the system actor, timeline events, notifications after commit
 """
 
-from conflicts.services._common import SYSTEM, ticket_url
+from conflicts.services._common import CATEGORY_AREAS, SYSTEM, ticket_area, ticket_url
 from conflicts.services.channel import channel_conflicts_open_for_sale_lines
 from conflicts.services.disputes import subject_parse, subject_resolve, ticket_open_dispute
 from conflicts.services.escalation import SweepOutcome, ticket_escalate_due
@@ -40,6 +40,7 @@ from conflicts.services.tickets import (
 )
 
 __all__ = [
+    "CATEGORY_AREAS",
     "DEALER_TRANSITIONS",
     "PRIORITY_ORDER",
     "SYSTEM",
@@ -52,6 +53,7 @@ __all__ = [
     "policy_snapshot",
     "subject_parse",
     "subject_resolve",
+    "ticket_area",
     "ticket_assign",
     "ticket_attach",
     "ticket_change_priority",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conflicts.models import Ticket, TicketEvent
-from dealers.selectors import dealer_can_write, dealer_read_only_message
+from dealers.selectors import dealer_can_write, dealer_read_only_message, dealer_recipients
 from portal import events
 from portal.access import Actor
 from portal.clock import format_instant
@@ -89,10 +89,32 @@ def _record(topic: str, ticket: Ticket, **data) -> None:
     events.record_many(topic, [(payload, dealer_id) for dealer_id in parties])
 
 
-def _dealer_users(dealer):
-    if dealer is None:
-        return []
-    return list(User.objects.filter(membership__dealer=dealer, is_active=True))
+#: Which of a dealer's users hear about a ticket of a category: those whose role covers
+#: the matching area (``portal.access.DEALER_AREAS``); the rest of the categories go to
+#: everyone who follows tickets.
+CATEGORY_AREAS = {
+    "commission": "statements",
+    "logistics": "stock",
+    "channel": "sales",
+    "pricing": "pricing",
+    "market_strategy": "sales",
+}
+
+
+def ticket_area(ticket) -> str:
+    return CATEGORY_AREAS.get(ticket.category, "tickets")
+
+
+def _dealer_users(dealer, area: str = "tickets"):
+    """The dealer's users to notify about a ticket (``area``: ``ticket_area(ticket)``)."""
+    return list(dealer_recipients(dealer, area))
+
+
+def _party_users(ticket, *, counterparty: bool = True) -> list:
+    """The users of the ticket's dealer (and of its counter-party) who hear about it."""
+    area = ticket_area(ticket)
+    others = _dealer_users(ticket.counterparty, area) if counterparty else []
+    return _dealer_users(ticket.dealer, area) + others
 
 
 def _group_users(group: str):

@@ -82,7 +82,7 @@ def channel_conflicts_open_for_sale_lines(*, sale_line_ids: list[int]) -> int:
                 continue  # opened concurrently by another ingestion
             opened += 1
             _notify(
-                _dealer_users(territory.dealer) + _dealer_users(line.dealer),
+                _dealer_users(territory.dealer, "sales") + _dealer_users(line.dealer, "sales"),
                 kind="ticket.channel_conflict",
                 title=Message(gettext_noop("Channel conflict ticket #%(id)s opened"), id=ticket.pk),
                 body=ticket.title_param(),

@@ -26,12 +26,12 @@ from conflicts.services._common import (
     SYSTEM,
     S,
     _check_dealer_may_write,
-    _dealer_users,
     _error,
     _event,
     _group_users,
     _notify,
     _now_or_at,
+    _party_users,
     _record,
     ticket_url,
 )
@@ -267,7 +267,7 @@ def ticket_comment(
     ticket.save()
     if not internal:
         if actor.manufacturer:
-            recipients = _dealer_users(ticket.dealer) + _dealer_users(ticket.counterparty)
+            recipients = _party_users(ticket)
         else:
             recipients = [ticket.assignee] if ticket.assignee else _group_users(ticket.group)
         _notify(
@@ -404,7 +404,7 @@ def ticket_transition(
     ticket.save()
     if actor.manufacturer and status in (S.WAITING_ON_DEALER, S.RESOLVED):
         _notify(
-            _dealer_users(ticket.dealer),
+            _party_users(ticket, counterparty=False),
             kind="ticket.status",
             title=Message(
                 gettext_noop("Ticket #%(id)s is now %(status)s"),

@@ -26,7 +26,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     search_fields = ("number", "dealer__code", "dealer__name")
     autocomplete_fields = ("dealer",)
     list_select_related = ("dealer", "commission_plan")
-    readonly_fields = ("status", "signed_by", "signed_at", "created_at")
+    readonly_fields = ("status", "missing_terms", "signed_by", "signed_at", "created_at")
     date_hierarchy = "starts_on"
     actions = ["activate", "terminate"]
 
@@ -49,6 +49,14 @@ class AgreementAdmin(SimpleHistoryAdmin):
             lambda a: services.agreement_terminate(agreement=a),
             _("%(count)s agreement(s) ended."),
         )
+
+    @admin.display(description=_("Missing before signing and activation"))
+    def missing_terms(self, obj):
+        """What the draft still lacks (the sign and activate services refuse without it)."""
+        if obj is None or obj.pk is None or obj.status != Agreement.Status.DRAFT:
+            return "—"
+        missing = services.agreement_missing_terms(obj)
+        return " ".join(str(m) for m in missing.values()) or _("Nothing: complete.")
 
     def has_delete_permission(self, request, obj=None):
         return False

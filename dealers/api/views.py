@@ -62,6 +62,7 @@ class TierViewSet(ReferenceDataMixin, PortalNoDeleteViewSet):
 class DealerViewSet(PortalNoDeleteViewSet):
     """Dealers by code. Lifecycle changes are actions (manufacturer only)."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Dealer.objects.select_related("tier", "region")
     serializer_class = s.DealerSerializer
     filterset_class = DealerFilterSet
@@ -119,6 +120,8 @@ class DealerViewSet(PortalNoDeleteViewSet):
                         "required": str(c.required),
                         "actual": None if c.actual is None else str(c.actual),
                         "met": c.met,
+                        # met | not_met | not_applicable (no figure, or nothing required)
+                        "state": c.state,
                         "missing": None if c.missing is None else str(c.missing),
                     }
                     for c in progress["requirements"]
@@ -130,6 +133,7 @@ class DealerViewSet(PortalNoDeleteViewSet):
 class TerritoryViewSet(PortalNoDeleteViewSet):
     """Territory grants; creating and changing them applies the exclusivity rule (§2)."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Territory.objects.select_related("dealer", "region", "product_line")
     serializer_class = s.TerritorySerializer
     filterset_class = TerritoryFilterSet
@@ -147,6 +151,7 @@ class TerritoryViewSet(PortalNoDeleteViewSet):
 class AgreementViewSet(PortalNoDeleteViewSet):
     """Agreements by number; the status changes through the actions."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Agreement.objects.select_related("dealer", "commission_plan")
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -174,6 +179,7 @@ class AgreementViewSet(PortalNoDeleteViewSet):
 class CertificationViewSet(PortalNoDeleteViewSet):
     """Dealer users' certifications; expiry follows from the programme's validity."""
 
+    dealer_area = "company"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Certification.objects.select_related("dealer", "user", "program__level")
     serializer_class = s.CertificationSerializer
     filterset_class = CertificationFilterSet

@@ -164,11 +164,15 @@ class Dealer(models.Model):
         return gettext("Your dealer account is %(state)s since %(since)s: it is read-only.") % values
 
 class DealerMembership(models.Model):
-    """Links a user to the one dealer it works for."""
+    """Links a user to the one dealer it works for, with the user's role there. The role
+    decides which areas of the portal the user opens and which e-mails it gets
+    (``portal.access.DEALER_AREAS``)."""
 
     class Role(models.TextChoices):
-        OWNER = "owner", _("owner")
-        MEMBER = "member", _("member")
+        OWNER = "owner", pgettext_lazy("dealer role", "owner")
+        FINANCE = "finance", pgettext_lazy("dealer role", "finance")
+        SALES = "sales", pgettext_lazy("dealer role", "sales")
+        STOCK = "stock", pgettext_lazy("dealer role", "stock")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -179,7 +183,7 @@ class DealerMembership(models.Model):
     dealer = models.ForeignKey(
         Dealer, verbose_name=_("dealer"), on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.SALES)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TenantManager()

@@ -26,7 +26,7 @@ from dealers.services.lifecycle import (
     dealer_suspend,
     dealer_terminate,
 )
-from dealers.services.members import member_invite, member_remove
+from dealers.services.members import member_invite, member_remove, member_role_set
 from dealers.services.territories import (
     TERRITORY_FIELDS,
     territory_describe,
@@ -56,6 +56,7 @@ __all__ = [
     "document_check",
     "member_invite",
     "member_remove",
+    "member_role_set",
     "territory_describe",
     "territory_end",
     "territory_grant",

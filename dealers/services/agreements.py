@@ -17,7 +17,9 @@ from portal.models import User
 
 @transaction.atomic
 def agreement_activate(*, agreement: Agreement) -> Agreement:
-    """``draft → active``; only one active agreement per dealer (DOMAIN.md §3.2)."""
+    """``draft → active``; only one active agreement per dealer (DOMAIN.md §3.2). Refused
+    with every missing term (``agreement_incomplete``) while the draft lacks a commission
+    plan, its targets or a territory, like signing: no dealer works under blank terms."""
     _locked_dealer(agreement.dealer)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != Agreement.Status.DRAFT:
@@ -26,6 +28,7 @@ def agreement_activate(*, agreement: Agreement) -> Agreement:
         )
     if agreement.dealer.status == Dealer.Status.TERMINATED:
         raise ValidationError(_("The dealer is terminated."), code="dealer_terminated")
+    _refuse_incomplete(agreement)
     active = (
         Agreement.objects.filter(dealer_id=agreement.dealer_id, status=Agreement.Status.ACTIVE)
         .exclude(pk=agreement.pk)
@@ -76,6 +79,17 @@ def agreement_missing_terms(agreement: Agreement) -> dict[str, str]:
     return missing
 
 
+def _refuse_incomplete(agreement: Agreement) -> None:
+    missing = agreement_missing_terms(agreement)
+    if missing:
+        raise ValidationError(
+            {
+                field: ValidationError(message, code="agreement_incomplete")
+                for field, message in missing.items()
+            }
+        )
+
+
 @transaction.atomic
 def agreement_sign(*, agreement: Agreement, user: User) -> Agreement:
     """The dealer's owner signs a draft agreement (staff then activate it). Refused with
@@ -85,14 +99,7 @@ def agreement_sign(*, agreement: Agreement, user: User) -> Agreement:
     _require_owner(user, agreement.dealer)
     if agreement.status != Agreement.Status.DRAFT or agreement.signed_at is not None:
         raise ValidationError(_("Only an unsigned draft can be signed."), code="invalid_transition")
-    missing = agreement_missing_terms(agreement)
-    if missing:
-        raise ValidationError(
-            {
-                field: ValidationError(message, code="agreement_incomplete")
-                for field, message in missing.items()
-            }
-        )
+    _refuse_incomplete(agreement)
     agreement.signed_by = user
     agreement.signed_at = timezone.now()
     agreement.save(update_fields=["signed_by", "signed_at"])

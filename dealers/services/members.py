@@ -1,4 +1,5 @@
-"""A dealer's users: the owner invites and removes them."""
+"""A dealer's users: the owner invites and removes them, and decides each one's role
+(``DealerMembership.Role``: which areas of the portal it opens, which e-mails it gets)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ def member_invite(
     email: str,
     first_name: str = "",
     last_name: str = "",
-    role: str = DealerMembership.Role.MEMBER,
+    role: str = DealerMembership.Role.SALES,
 ) -> User:
     """The dealer's owner invites a user of its own dealer (e-mail with a set-password link)."""
     _require_owner(invited_by, dealer)
     if role not in DealerMembership.Role.values:
-        raise ValidationError({"role": _("Unknown role.")}, code="invalid_choice")
+        raise ValidationError(
+            {"role": ValidationError(_("Unknown role."), code="invalid_choice")}
+        )
     return _user_invite(
         dealer=dealer,
         email=email,
@@ -50,4 +53,33 @@ def member_remove(*, membership: DealerMembership, removed_by: User) -> DealerMe
     user = membership.user
     user.is_active = False
     user.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def member_role_set(
+    *, membership: DealerMembership, role: str, changed_by: User
+) -> DealerMembership:
+    """The owner gives a user of its own dealer another role (owner, finance, sales, stock).
+    An owner cannot change its own role, so a dealer always keeps an owner. The change is
+    recorded in the membership's history; the user sees its new areas at its next page."""
+    membership = (
+        DealerMembership.objects.select_for_update()
+        .select_related("user", "dealer")
+        .get(pk=membership.pk)
+    )
+    _require_owner(changed_by, membership.dealer)
+    if role not in DealerMembership.Role.values:
+        raise ValidationError(
+            {"role": ValidationError(_("Unknown role."), code="invalid_choice")}
+        )
+    if membership.user_id == changed_by.pk:
+        raise ValidationError(
+            {"role": ValidationError(_("You cannot change your own role."), code="own_role")}
+        )
+    if not membership.user.is_active:
+        raise ValidationError(_("This user can no longer log in."), code="inactive_user")
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership

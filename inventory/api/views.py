@@ -38,6 +38,7 @@ def batch_rejected(errors: list[services.ItemError]) -> BatchRejected:
 class StockBatchView(APIView):
     """Shared by sync and adjustments: parse, call the service, answer with outcomes."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     parser_classes = [JSONParser]
     dealer_writable = True
     required_staff_permission = "inventory.change_stocklevel"
@@ -105,6 +106,7 @@ class StockAdjustmentsView(StockBatchView):
 class StockLevelViewSet(PortalReadOnlyViewSet):
     """Stock levels; dealers see their own warehouses'."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = StockLevel.objects.select_related("warehouse__region", "product__product_line")
     serializer_class = s.StockLevelSerializer
     filterset_class = StockLevelFilterSet
@@ -124,6 +126,7 @@ class RegionStockViewSet(viewsets.ViewSet):
     days, days of cover and status against the reorder rule. Dealers get figures of their
     own stock and sales only."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     lookup_field = "code"
     lookup_value_regex = "[A-Z0-9-]+"
 
@@ -191,6 +194,7 @@ class ProductViewSet(PortalNoDeleteViewSet):
 class WarehouseViewSet(PortalNoDeleteViewSet):
     """Warehouses by code; dealers see their own, the manufacturer all."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = Warehouse.objects.select_related("region", "dealer")
     serializer_class = s.WarehouseSerializer
     filterset_class = WarehouseFilterSet

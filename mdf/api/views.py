@@ -23,6 +23,8 @@ class BalanceViewSet(PortalReadOnlyViewSet):
     """Each dealer's marketing funds: available, reserved and the totals per kind; the
     detail (`mdf/balance/<dealer code>/`) lists the ledger's movements. A dealer sees its own."""
 
+    dealer_area = "mdf"  # the dealer roles that may call it: portal.access.DEALER_AREAS
+
     queryset = Fund.objects.all()
     serializer_class = s.BalanceSerializer
     filterset_class = FundFilterSet
@@ -61,6 +63,8 @@ class BalanceViewSet(PortalReadOnlyViewSet):
 class RequestViewSet(PortalReadOnlyViewSet):
     """Marketing-fund requests. Dealers submit; a channel manager approves (an executive
     too above 50,000.00), which reserves the amount; either rejects with a reason."""
+
+    dealer_area = "mdf"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     queryset = FundRequest.objects.all()
     serializer_class = s.RequestSerializer
@@ -110,6 +114,8 @@ class RequestViewSet(PortalReadOnlyViewSet):
 class ClaimViewSet(PortalReadOnlyViewSet):
     """Claims of approved requests, with proof files (multipart `files`). Finance approves
     (a lower `amount` needs a `reason`) — paid in the next draft statement — or rejects."""
+
+    dealer_area = "mdf"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     queryset = Claim.objects.all()
     serializer_class = s.ClaimSerializer

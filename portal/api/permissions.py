@@ -3,6 +3,8 @@
 - Anonymous callers: 401.
 - Manufacturer keys: everything (a staff service account).
 - Staff users: reads; writes need the model's Django permission (groups grant them).
+- Dealer users: only the areas their role opens (a viewset's ``dealer_area``,
+  ``portal.access.DEALER_AREAS``; 403 ``area_not_allowed`` otherwise).
 - Dealer users and dealer keys: reads of their own dealer's data (scoping is done by
   ``visible_to`` in the queryset, so other dealers' objects are 404); writes only on
   viewsets that allow dealer writes (``dealer_writable = True``), and only while the dealer
@@ -20,6 +22,19 @@ class DealerReadOnly(exceptions.PermissionDenied):
     default_code = "dealer_read_only"
 
 
+class AreaNotAllowed(exceptions.PermissionDenied):
+    default_detail = _("Your role in your dealer does not open this part of the portal.")
+    default_code = "area_not_allowed"
+
+
+def check_area(request, view) -> None:
+    """A viewset's ``dealer_area`` (``portal.access.DEALER_AREAS``): a dealer user whose
+    role does not cover it gets 403 ``area_not_allowed``."""
+    area = getattr(view, "dealer_area", None)
+    if area and not actor_from(request).may(area):
+        raise AreaNotAllowed()
+
+
 class PortalPermission(permissions.BasePermission):
     perms_map = {
         "POST": "add",
@@ -34,6 +49,7 @@ class PortalPermission(permissions.BasePermission):
             raise exceptions.NotAuthenticated()
         if actor.manufacturer and actor.api_key is not None:
             return True
+        check_area(request, view)
         if request.method in permissions.SAFE_METHODS:
             return actor.manufacturer or actor.is_dealer
         if actor.manufacturer:  # staff user
@@ -86,4 +102,5 @@ class Authenticated(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.auth is None and not (request.user and request.user.is_authenticated):
             raise exceptions.NotAuthenticated()
+        check_area(request, view)
         return True

@@ -23,6 +23,8 @@ class PriceGuideViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
     """Price guides: effective-dated list and floor prices per product, everywhere or in a
     region's subtree. Never edited: a change is a new guide from an instant not yet passed."""
 
+    dealer_area = "pricing"  # the dealer roles that may call it: portal.access.DEALER_AREAS
+
     queryset = PriceGuide.objects.all()
     serializer_class = s.PriceGuideSerializer
     filterset_class = PriceGuideFilterSet
@@ -48,6 +50,8 @@ class CampaignViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
     """Campaign frameworks: products or product lines, regions, dates and the discount range
     dealers may choose in; materials as files. A new campaign is announced to the dealers
     of its regions."""
+
+    dealer_area = "pricing"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     queryset = Campaign.objects.all()
     serializer_class = s.CampaignSerializer
@@ -96,6 +100,8 @@ class CampaignViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
 class PromotionViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
     """Local promotions: a dealer's discount inside a campaign, approved at once inside the
     campaign's ranges, otherwise pending for the region's channel manager."""
+
+    dealer_area = "pricing"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     queryset = Promotion.objects.all()
     serializer_class = s.PromotionSerializer

@@ -20,6 +20,7 @@ from reviews.services import review_acknowledge, review_assess, review_finalise
 
 
 class QuarterlyReviewViewSet(mixins.UpdateModelMixin, PortalReadOnlyViewSet):
+    dealer_area = "company"
     queryset = QuarterlyReview.objects.all()
     serializer_class = QuarterlyReviewSerializer
     filterset_class = QuarterlyReviewFilterSet

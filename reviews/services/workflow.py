@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from collaboration.services import action_items_announce
+from dealers.selectors import dealer_recipients
 from portal import events
 from portal.access import actor_from
 from portal.messages import Message
-from portal.models import User
 from portal.notifications import notification_send
 from reviews import calculations as calc
 from reviews.models import QuarterlyReview, ReviewWeights
@@ -93,7 +93,7 @@ def review_finalise(*, actor, review: QuarterlyReview) -> QuarterlyReview:
     )
 
     url = reverse("reviews:review-detail", args=[review.pk])
-    for recipient in User.objects.filter(membership__dealer=review.dealer, is_active=True):
+    for recipient in dealer_recipients(review.dealer_id, "company"):
         title = Message(
             gettext_noop("Your quarterly review %(quarter)s is ready"), quarter=str(review.quarter)
         )

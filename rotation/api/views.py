@@ -29,6 +29,7 @@ class SuggestionViewSet(PortalReadOnlyViewSet):
     """Tonight's suggestions (recomputed nightly). A dealer sees those it is part of, with
     its `role` and without the other dealer's name."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = TransferSuggestion.objects.all()
     serializer_class = s.SuggestionSerializer
     filterset_class = SuggestionFilterSet
@@ -73,6 +74,7 @@ class TransferViewSet(PortalReadOnlyViewSet):
     its side; the sender ships, the receiver confirms receipt; either cancels before
     shipping."""
 
+    dealer_area = "stock"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = StockTransfer.objects.all()
     serializer_class = s.TransferSerializer
     filterset_class = TransferFilterSet

@@ -339,7 +339,34 @@ def test_dealer_dashboard_tier_progress(client, dealer):
     assert "Requirements for Junior:" in panel
     row = panel[panel.index("tier-check-trailing_sales") :]
     row = row[: row.index("</tr>")]
-    assert "Net sales, last four quarters" in row and row.count("100,000.00") == 2
+    assert "Net sales of the four quarters to" in row and row.count("100,000.00") == 2
+
+
+def test_tier_progress_never_ticks_a_requirement_without_a_figure(client, dealer):
+    """Three states: met, not met, not applicable; a "—" (no score yet) is never a ✓."""
+    from dealers.models import Tier
+    from tests.factories import tier
+
+    tier("junior")
+    Tier.objects.filter(code="junior").update(
+        min_certified_users=0, min_trailing_sales=Decimal("0.00"), min_score=Decimal("3.0")
+    )
+    client.force_login(dealer_user_of(dealer))
+    response = client.get(reverse("home"))
+    states = {c.name: c.state for c in response.context["tier_progress"]["requirements"]}
+    assert states == {
+        "certified_users": "not_applicable",
+        "trailing_sales": "not_applicable",
+        "score": "not_applicable",
+    }
+    page = response.content.decode()
+    panel = page[page.index('id="panel-tier"') :]
+    panel = panel[: panel.index("</table>")]
+    assert "✓" not in panel and "table-success" not in panel
+    assert panel.count("not applicable") == 3
+    assert "Users with a valid certification at Junior level or above" in panel
+    tier_page = client.get(reverse("dealers:tier")).content.decode()
+    assert "✓" not in tier_page and "list-group-item-success" not in tier_page
 
 
 def test_dealer_dashboard_at_the_highest_tier(client, dealer):
@@ -380,8 +407,8 @@ def test_dealer_dashboard_query_count_does_not_grow(
 @pytest.mark.parametrize(
     "lang,texts",
     [
-        ("zh-hans", ["未结工单", "库存预警", "最新佣金结算单", "认证人数", "尚缺"]),
-        ("zh-hant", ["未結工單", "庫存預警", "最新佣金結算單", "認證人數", "尚缺"]),
+        ("zh-hans", ["未结工单", "库存预警", "最新佣金结算单", "有效认证的用户", "尚缺"]),
+        ("zh-hant", ["未結工單", "庫存預警", "最新佣金結算單", "有效認證的使用者", "尚缺"]),
     ],
 )
 def test_dealer_dashboard_panels_in_chinese(client, dealer, lang, texts):

@@ -109,7 +109,20 @@ def test_dealer_actions(admin_client_):
 
 
 def test_agreement_activate_action(admin_client_):
+    from tests.dealers.test_lifecycle import complete_draft
+
     agreement = AgreementFactory(status="draft")
+    response = admin_client_.post(
+        reverse("admin:dealers_agreement_changelist"),
+        {"action": "activate", "_selected_action": [agreement.pk]},
+        follow=True,
+    )
+    agreement.refresh_from_db()
+    assert agreement.status == "draft"
+    assert "The agreement has no commission plan yet." in response.content.decode()
+    page = admin_client_.get(reverse("admin:dealers_agreement_change", args=[agreement.pk]))
+    assert "The dealer has no territory for the agreement" in page.content.decode()
+    complete_draft(agreement.dealer, agreement)
     admin_client_.post(
         reverse("admin:dealers_agreement_changelist"),
         {"action": "activate", "_selected_action": [agreement.pk]},

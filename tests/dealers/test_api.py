@@ -93,7 +93,14 @@ class TestAgreementsAPI(APIResourceTests):
         return {"quarterly_target": "900000.00"}
 
     def test_activate_and_only_one_active(self, manufacturer_client, dealer):
-        first, second = self.make(dealer), self.make(dealer)
+        from tests.dealers.test_lifecycle import complete_draft
+
+        incomplete = self.make(dealer)
+        response = manufacturer_client.post(f"{self.detail_url(incomplete)}activate/")
+        assert response.status_code == 400
+        errors = {(e["attr"], e["code"]) for e in response.json()["errors"]}
+        assert ("commission_plan", "agreement_incomplete") in errors
+        first, second = complete_draft(dealer, incomplete), complete_draft(dealer, self.make(dealer))
         response = manufacturer_client.post(f"{self.detail_url(first)}activate/")
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "active"

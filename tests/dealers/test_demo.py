@@ -42,7 +42,10 @@ def test_regions_and_tiers_are_seeded_by_the_migration():
 def test_seed_is_idempotent():
     out = io.StringIO()
     logins = demo.seed(out)
-    assert {u for u, _p, _d in logins} == {"gz-owner", "sz-owner", "bj-owner", "sh-owner"}
+    assert {u for u, _p, _d in logins} == {
+        *("gz-owner", "sz-owner", "bj-owner", "sh-owner"),
+        *("finance-gz", "sales-gz"),
+    }
     counts = (Dealer.objects.count(), Territory.objects.count(), Application.objects.count())
     demo.seed(out)
     assert (

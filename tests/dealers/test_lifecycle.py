@@ -135,8 +135,8 @@ class TestStates:
 
 class TestAgreements:
     def test_only_one_active_agreement(self, dealer):
-        first = AgreementFactory(dealer=dealer, status="draft", number="AG-1")
-        second = AgreementFactory(dealer=dealer, status="draft", number="AG-2")
+        first = complete_draft(dealer, AgreementFactory(dealer=dealer, status="draft", number="AG-1"))
+        second = complete_draft(dealer, AgreementFactory(dealer=dealer, status="draft", number="AG-2"))
         services.agreement_activate(agreement=first)
         with pytest.raises(ValidationError) as exc:
             services.agreement_activate(agreement=second)
@@ -148,9 +148,30 @@ class TestAgreements:
         services.agreement_activate(agreement=second)
         assert list(Agreement.objects.filter(dealer=dealer, status="active")) == [second]
 
+    def test_an_agreement_without_plan_targets_or_territory_cannot_be_activated(self, dealer):
+        draft = AgreementFactory(
+            dealer=dealer, status="draft", quarterly_target=0, annual_target=0
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.agreement_activate(agreement=draft)
+        assert set(exc.value.error_dict) == {
+            "commission_plan",
+            "quarterly_target",
+            "annual_target",
+            "territory",
+        }
+        assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {
+            "agreement_incomplete"
+        }
+        draft.refresh_from_db()
+        assert draft.status == "draft"
+        services.agreement_activate(agreement=complete_draft(dealer, draft))
+        draft.refresh_from_db()
+        assert draft.status == "active"
+
     def test_owner_signs_a_draft(self, dealer, owner):
         draft = complete_draft(dealer)
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="sales")
         with pytest.raises(ValidationError) as exc:
             services.agreement_sign(agreement=draft, user=member)
         assert exc.value.code == "not_owner"
@@ -209,11 +230,11 @@ class TestMembers:
                 last_name="Person",
             )
         assert user.username == "new.person@dealer.example.com"
-        assert user.membership.dealer == dealer and user.membership.role == "member"
+        assert user.membership.dealer == dealer and user.membership.role == "sales"
         assert "/accounts/reset/" in mail.outbox[-1].body
 
     def test_members_and_other_dealers_cannot_invite(self, dealer, other_dealer):
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="finance")
         other_owner = DealerUserFactory(membership__dealer=other_dealer, membership__role="owner")
         for who in (member, other_owner):
             with pytest.raises(ValidationError):
@@ -228,7 +249,7 @@ class TestMembers:
         assert exc.value.code == "dealer_read_only"
 
     def test_owner_removes_a_member_but_not_itself(self, dealer, owner):
-        member = DealerUserFactory(membership__dealer=dealer)
+        member = DealerUserFactory(membership__dealer=dealer, membership__role="stock")
         services.member_remove(membership=member.membership, removed_by=owner)
         member.refresh_from_db()
         assert not member.is_active

@@ -114,7 +114,7 @@ def test_owner_invites_and_removes_members(
                 "email": "li.na@dealer.example.com",
                 "first_name": "Li",
                 "last_name": "Na",
-                "role": "member",
+                "role": "sales",
             },
         )
     assert response.status_code == 302
@@ -135,17 +135,17 @@ def test_invitation_links_use_the_address_the_site_is_served_on(
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(
             reverse("dealers:members"),
-            {"email": "wang@dealer.example.com", "first_name": "Wang", "role": "member"},
+            {"email": "wang@dealer.example.com", "first_name": "Wang", "role": "sales"},
             HTTP_HOST="localhost:8765",
         )
     assert "http://localhost:8765/accounts/reset/" in mail.outbox[-1].body
 
 
 def test_a_member_cannot_invite(client, dealer):
-    member = DealerUserFactory(membership__dealer=dealer)
+    member = DealerUserFactory(membership__dealer=dealer, membership__role="sales")
     client.force_login(member)
-    response = client.post(reverse("dealers:members"), {"email": "x@example.com", "role": "member"})
-    assert response.status_code == 302
+    response = client.post(reverse("dealers:members"), {"email": "x@example.com", "role": "sales"})
+    assert response.status_code == 403  # the members area is the owner's
     assert not DealerMembership.objects.filter(user__username="x@example.com").exists()
 
 
@@ -162,7 +162,7 @@ def test_suspended_dealer_sees_read_only_banner_and_cannot_invite(owner_client, 
     response = owner_client.get(reverse("dealers:members"))
     assert b"read-only-banner" in response.content
     assert b"invite-form" not in response.content
-    owner_client.post(reverse("dealers:members"), {"email": "x@example.com", "role": "member"})
+    owner_client.post(reverse("dealers:members"), {"email": "x@example.com", "role": "sales"})
     assert not DealerMembership.objects.filter(user__username="x@example.com").exists()
 
 

@@ -6,13 +6,19 @@ from django.core.management import call_command
 from dealers.models import Product
 from inventory import demo
 from inventory.models import StockAlert, StockLevel, StockMovement, Warehouse
+from inventory.selectors import stock_by_region_product
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_idempotent_and_consistent():
     logins = demo.seed(StringIO())
-    assert logins == [("stock-gz", "demo-pass-2026", "dealer DEMO-GZ (stock uploads)")]
+    assert logins == [
+        ("stock-gz", "demo-pass-2026", "dealer DEMO-GZ (role stock: stock, uploads, transfers)")
+    ]
+    # every row of the regional stock view has its days of cover (demo sales, issue 12.7)
+    rows = stock_by_region_product()
+    assert rows and all(row.days_of_cover is not None for row in rows)
     counts = (Product.objects.count(), Warehouse.objects.count(), StockLevel.objects.count())
     movements = StockMovement.objects.count()
     assert set(Product.objects.values_list("product_line__code", flat=True)) == {

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from commissions.models import SaleLine
 from conflicts.models import Ticket, TicketComment
 from portal import events
+from pricing.integrity import breaches_on_their_ticket
 from pricing.models import PriceBreach, PriceCheck, PricingTicket
 from pricing.services import price_breaches_check
 from tests.conflicts.factories import defaults as sla_defaults
@@ -192,3 +193,11 @@ def test_a_batch_of_10000_lines_is_checked_in_a_constant_number_of_queries(deale
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(many.captured_queries) <= 40  # pinned: a batch costs this, whatever its size
     assert PriceBreach.objects.count() == 5_005
+
+
+def test_the_integrity_check_finds_a_breach_off_its_ticket(dealer, p1):
+    sold = line(dealer, p1, "1700.00", 2, sh(2026, 11, 15, 10))
+    price_breaches_check(sale_line_ids=[sold.pk])
+    assert breaches_on_their_ticket() == []
+    PriceCheck.objects.filter(pk=sold.pk).update(breach=False)
+    assert len(breaches_on_their_ticket()) == 1

@@ -109,7 +109,7 @@ def test_the_schedule_is_the_one_of_the_rulebook():
 def test_an_endpoint_failing_every_attempt_ends_disabled_and_its_owner_notified(receiver):
     dealer = DealerFactory()
     owner = DealerUserFactory(membership__dealer=dealer, membership__role="owner")
-    member = DealerUserFactory(membership__dealer=dealer, membership__role="member")
+    member = DealerUserFactory(membership__dealer=dealer, membership__role="sales")
     endpoint = endpoint_for(receiver, dealer)
     receiver.default_status = 503
     event = record("statement.approved", dealer)

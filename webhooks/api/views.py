@@ -28,6 +28,7 @@ class WebhookEndpointViewSet(PortalNoDeleteViewSet):
     """A dealer's endpoints (its users and keys manage them) or the manufacturer's. The
     secret is in the answer to create and ``rotate-secret`` only."""
 
+    dealer_area = "integrations"  # the dealer roles that may call it: portal.access.DEALER_AREAS
     queryset = WebhookEndpoint.objects.select_related("dealer")
     serializer_class = WebhookEndpointSerializer
     filterset_fields = ["is_active"]

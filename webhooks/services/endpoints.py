@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dealers.models import Dealer, DealerMembership
+from dealers.models import Dealer
+from dealers.selectors import dealer_recipients
 from portal.access import actor_from
 from portal.models import User
 from portal.notifications import in_language_of, notification_send
@@ -134,17 +135,11 @@ def _disable(endpoint: WebhookEndpoint, *, reason: str, now: dt.datetime) -> Web
 
 
 def endpoint_owners(endpoint: WebhookEndpoint) -> list[User]:
-    """Who is told about the endpoint: the dealer's owners, or the manufacturer's
-    superusers for a manufacturer endpoint."""
+    """Who is told about the endpoint: the dealer's users who manage its integrations
+    (owners), or the manufacturer's superusers for a manufacturer endpoint."""
     if endpoint.dealer_id is None:
         return list(User.objects.filter(is_superuser=True, is_active=True))
-    return list(
-        User.objects.filter(
-            membership__dealer_id=endpoint.dealer_id,
-            membership__role=DealerMembership.Role.OWNER,
-            is_active=True,
-        )
-    )
+    return list(dealer_recipients(endpoint.dealer_id, "integrations"))
 
 
 def endpoint_disable_failing(

@@ -34,6 +34,11 @@ class Command(BaseCommand):
                     # Several apps may name the same log-in; keep the fullest description.
                     if len(what) >= len(logins.get(username, ("", ""))[1]):
                         logins[username] = (password, what)
+        # What the demo really holds: each app counts its rows in the database now.
+        self.stdout.write(self.style.SUCCESS("The demo holds:"))
+        for module in app_modules(settings.PROJECT_APPS, "demo"):
+            for label, count in getattr(module, "summary", list)():
+                self.stdout.write(f"  {count:>6}  {label}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log-ins (user / password):"))
         for username, (password, what) in logins.items():
             self.stdout.write(f"  {username:<12} {password:<14} {what}")
