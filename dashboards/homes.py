@@ -1,7 +1,7 @@
 """Each staff group's home: a registry of sections, each shown to the groups it names.
 
 A section is a selector (``request -> context``, constant queries) and a template. To add
-one (deal registrations to decide, say), append a line to ``SECTIONS``; the
+one (deals to protect, price discipline, MDF claims), append a line to ``SECTIONS``; the
 home shows, in this order, every section of a group the user belongs to (a superuser sees
 them all). Dealers have their own home (``views._dealer_dashboard``)."""
 
@@ -40,12 +40,12 @@ SECTIONS: list[Section] = [
         sections.statements_to_approve,
         "_statements_to_approve.html",
     ),
-    _section(
+    Section(
         "mdf-claims",
-        _("Marketing funds claims to decide"),
-        {FINANCE},
-        sections.mdf_claims_to_decide,
-        "_mdf_claims.html",
+        _("MDF claims to decide"),
+        frozenset({FINANCE}),
+        sections.mdf_claims,
+        "mdf/_claims_panel.html",
     ),
     _section(
         "queue", _("My ticket queue"), {SUPPORT, LEGAL}, sections.ticket_queue, "_ticket_queue.html"

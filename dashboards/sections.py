@@ -13,7 +13,7 @@ from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
 from dealers.models import Application, Region
 from inventory.models import StockAlert
-from mdf.selectors import claim_list_visible_to
+from mdf.selectors import claims_to_decide
 from portal.clock import manufacturer_now
 from portal.periods import Quarter
 from portal.roles import STAFF_GROUPS
@@ -66,14 +66,9 @@ def statements_to_approve(request) -> dict:
     }
 
 
-def mdf_claims_to_decide(request) -> dict:
-    """Submitted marketing-funds claims, oldest first (two queries: the rows and the
-    count; finance decides them on the funds page)."""
-    submitted = claim_list_visible_to(request).filter(status="submitted")
-    return {
-        "mdf_claims": list(submitted.prefetch_related(None).order_by("submitted_at", "pk")[:ROWS]),
-        "mdf_claims_count": submitted.count(),
-    }
+def mdf_claims(request) -> dict:
+    """Marketing-fund claims waiting for finance, oldest first (one query)."""
+    return {"mdf_claims_to_decide": claims_to_decide(request, limit=ROWS)}
 
 
 # --- support and legal --------------------------------------------------------------------------

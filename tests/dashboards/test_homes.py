@@ -13,20 +13,12 @@ from conflicts.models import Ticket
 from dashboards import homes
 from dealers.calculations import credit_code_check_character
 from inventory.models import StockAlert
-from mdf import services as mdf_services
-from portal.clock import manufacturer_now, manufacturer_today
+from portal.clock import manufacturer_now
 from tests.commissions.factories import give_plan, local, plan_p, sale
 from tests.conflicts.factories import make_ticket
 from tests.dealers.factories import submit_application
-from tests.factories import (
-    ApiKeyFactory,
-    DealerFactory,
-    DealerUserFactory,
-    StaffUserFactory,
-    region_tree,
-)
+from tests.factories import DealerFactory, StaffUserFactory, region_tree
 from tests.inventory.factories import ProductFactory
-from tests.mdf.factories import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +45,12 @@ SECTIONS = {
 }
 
 #: queries per home, whatever the rows: session, user, the user's groups, then per section
-#: (statements: rows, count; MDF claims: rows, count; queue: rows, counts; a channel manager's regions once, then
+#: (statements: rows, count; queue: rows, counts; a channel manager's regions once, then
 #: applications: rows, their regions; alerts; conflicts; SLA: resolved, open by state;
 #: the overview: regions, sales, latest quarter, top, bottom, tier counts, tiers,
 #: escalations, stock alerts), and the navigation's permissions
 HOME_QUERIES = {
-    "finance": 9,
+    "finance": 8,  # + MDF claims to decide
     "support": 7,
     "legal": 7,
     "channel_manager": 12,  # + price discipline (by region, by dealer)
@@ -71,23 +63,8 @@ def _credit_code(n: int) -> str:
     return first17 + credit_code_check_character(first17)
 
 
-def _mdf_claim(dealer):
-    """A submitted marketing-funds claim of ``dealer`` (through the services)."""
-    staff = ApiKeyFactory.issue(manufacturer=True)[0]
-    owner = DealerUserFactory(membership__dealer=dealer, membership__role="owner")
-    mdf_services.fund_allocate(actor=staff, dealer=dealer, amount="1000.00", reason="test")
-    day = manufacturer_today()
-    activity = {"activity_type": "event", "title": f"Show {dealer.code}", "planned_spend": "200"}
-    request = mdf_services.request_submit(
-        actor=owner, starts_on=day, ends_on=day, regions=[dealer.region], **activity
-    )
-    mdf_services.request_approve(actor=staff, request=request)
-    mdf_services.claim_submit(actor=owner, request=request, actual_spend="150.00", files=[pdf()])
-
-
 @pytest.fixture
-def rows(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def rows(db):
     state = {"n": 0, "plan": None}
 
     def add(count):
@@ -109,7 +86,6 @@ def rows(db, settings, tmp_path):
             submit_application(
                 credit_code=_credit_code(i), regions=[region], email=f"a{i}@example.com"
             )
-            _mdf_claim(dealer)
             StockAlert.objects.create(
                 kind="low",
                 region=region,
@@ -188,8 +164,6 @@ def test_the_finance_home_lists_drafts_to_approve(client, users, rows):
     context = client.get("/").context
     assert context["statements_to_approve_count"] == 2
     assert {s.dealer.code for s in context["statements_to_approve"]} == {"H1", "H2"}
-    assert context["mdf_claims_count"] == 2
-    assert {c.dealer.code for c in context["mdf_claims"]} == {"H1", "H2"}
 
 
 def test_a_staff_user_in_no_group_is_told_so(client):
