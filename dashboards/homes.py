@@ -40,7 +40,13 @@ SECTIONS: list[Section] = [
         sections.statements_to_approve,
         "_statements_to_approve.html",
     ),
-    # (MDF claims to check: a line here once the mdf app has claims.)
+    Section(
+        "mdf-claims",
+        _("MDF claims to decide"),
+        frozenset({FINANCE}),
+        sections.mdf_claims,
+        "mdf/_claims_panel.html",
+    ),
     _section(
         "queue", _("My ticket queue"), {SUPPORT, LEGAL}, sections.ticket_queue, "_ticket_queue.html"
     ),

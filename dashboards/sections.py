@@ -13,6 +13,7 @@ from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
 from dealers.models import Application, Region
 from inventory.models import StockAlert
+from mdf.selectors import claims_to_decide
 from portal.clock import manufacturer_now
 from portal.periods import Quarter
 from portal.roles import STAFF_GROUPS
@@ -63,6 +64,11 @@ def statements_to_approve(request) -> dict:
         ),
         "statements_to_approve_count": drafts.count(),
     }
+
+
+def mdf_claims(request) -> dict:
+    """Marketing-fund claims waiting for finance, oldest first (one query)."""
+    return {"mdf_claims_to_decide": claims_to_decide(request, limit=ROWS)}
 
 
 # --- support and legal --------------------------------------------------------------------------

@@ -185,3 +185,13 @@ def request_timeline(request: FundRequest) -> list[tuple]:
 
 def proof_list_visible_to(who):
     return ClaimProof.objects.visible_to(who)
+
+
+def claims_to_decide(who, *, limit: int) -> list[Claim]:
+    """Claims waiting for finance, oldest first (one query)."""
+    return list(
+        Claim.objects.visible_to(who)
+        .filter(status=Claim.Status.SUBMITTED)
+        .select_related("dealer", "request")
+        .order_by("submitted_at", "pk")[:limit]
+    )

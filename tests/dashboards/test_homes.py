@@ -26,7 +26,7 @@ GROUPS = ["finance", "support", "legal", "channel_manager", "executive"]
 
 #: the sections each group's home shows, by HTML id
 SECTIONS = {
-    "finance": ["section-statements"],
+    "finance": ["section-statements", "section-mdf-claims"],
     "support": ["section-queue"],
     "legal": ["section-queue"],
     "channel_manager": [
@@ -50,7 +50,7 @@ SECTIONS = {
 #: the overview: regions, sales, latest quarter, top, bottom, tier counts, tiers,
 #: escalations, stock alerts), and the navigation's permissions
 HOME_QUERIES = {
-    "finance": 7,
+    "finance": 8,  # + MDF claims to decide
     "support": 7,
     "legal": 7,
     "channel_manager": 12,  # + price discipline (by region, by dealer)

@@ -105,3 +105,24 @@ def test_the_pages_use_a_constant_number_of_queries(client, django_assert_max_nu
         client.force_login(user)
         with django_assert_max_num_queries(25):
             assert client.get(reverse("mdf:fund")).status_code == 200
+
+
+def test_the_finance_home_lists_claims_to_decide(client):
+    dealer = q1_dealer()
+    who = people(dealer)
+    accrue_q1()
+    today = manufacturer_today()
+    r = services.request_submit(
+        actor=who["owner"],
+        activity_type="event",
+        title="Open day",
+        starts_on=today,
+        ends_on=today,
+        planned_spend="100.00",
+    )
+    services.request_approve(actor=who["manager"], request=r)
+    services.claim_submit(actor=who["owner"], request=r, actual_spend="80.00", files=[pdf()])
+    client.force_login(who["finance"])
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="section-mdf-claims"' in body
+    assert "Open day" in body
