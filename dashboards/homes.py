@@ -72,6 +72,13 @@ SECTIONS: list[Section] = [
         "_region_conflicts.html",
     ),
     _section(
+        "deals",
+        _("Deal registrations to decide"),
+        {CHANNEL_MANAGER},
+        sections.region_deals,
+        "_region_deals.html",
+    ),
+    _section(
         "sla", _("SLA compliance"), {EXECUTIVE}, sections.sla_compliance, "_sla_compliance.html"
     ),
     Section(

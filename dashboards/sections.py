@@ -12,6 +12,8 @@ from conflicts.models import Ticket
 from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
 from dealers.models import Application, Region
+from deals.models import DealRegistration
+from deals.selectors import registration_list_visible_to
 from inventory.models import StockAlert
 from mdf.selectors import claims_to_decide
 from portal.clock import manufacturer_now
@@ -142,6 +144,21 @@ def region_conflicts(request) -> dict:
         tickets = tickets.filter(_subtree(codes, "region__code"))
     rows = list(tickets.order_by(F("resolution_due").asc(nulls_last=True), "pk")[:ROWS])
     return {"managed_regions": codes, "region_conflicts": rows}
+
+
+def region_deals(request) -> dict:
+    """Deal registrations of customers in the manager's regions waiting for a decision
+    (submitted, conflict, under review, or an extension asked), oldest first (two queries:
+    the rows, their product lines)."""
+    codes = managed_region_codes(request)
+    waiting = registration_list_visible_to(request).filter(
+        Q(status__in=DealRegistration.OPEN_STATUSES)
+        | Q(status=DealRegistration.Status.APPROVED, extension=DealRegistration.Extension.REQUESTED)
+    )
+    if codes is not None:
+        waiting = waiting.filter(_subtree(codes, "customer_region__code"))
+    rows = list(waiting.order_by("submitted_at", "pk")[:ROWS])
+    return {"managed_regions": codes, "region_deals": rows}
 
 
 def price_discipline(request) -> dict:

@@ -17,6 +17,7 @@ from portal.clock import manufacturer_now
 from tests.commissions.factories import give_plan, local, plan_p, sale
 from tests.conflicts.factories import make_ticket
 from tests.dealers.factories import submit_application
+from tests.deals.factories import register
 from tests.factories import DealerFactory, StaffUserFactory, region_tree
 from tests.inventory.factories import ProductFactory
 
@@ -33,6 +34,7 @@ SECTIONS = {
         "section-applications",
         "section-region-alerts",
         "section-conflicts",
+        "section-deals",
         "section-price-discipline",
     ],
     "executive": [
@@ -53,7 +55,7 @@ HOME_QUERIES = {
     "finance": 8,  # + MDF claims to decide
     "support": 7,
     "legal": 7,
-    "channel_manager": 12,  # + price discipline (by region, by dealer)
+    "channel_manager": 14,  # + deals to decide (rows, product lines), price discipline (2)
     "executive": 16,  # + price discipline (by region, by dealer)
 }
 
@@ -86,6 +88,7 @@ def rows(db):
             submit_application(
                 credit_code=_credit_code(i), regions=[region], email=f"a{i}@example.com"
             )
+            register(dealer, f"终端客户{i}号", region=region.code)
             StockAlert.objects.create(
                 kind="low",
                 region=region,
@@ -156,6 +159,7 @@ def test_a_channel_manager_sees_only_their_regions(client, users, rows):
     assert {a.requested_regions.get().code for a in context["region_applications"]} == {"CN-GD-SZ"}
     assert [code for code, _kinds in context["region_stock_alerts"]] == ["CN-GD-SZ"]
     assert {t.dealer.code for t in context["region_conflicts"]} == {"H1", "H3"}
+    assert {r.dealer.code for r in context["region_deals"]} == {"H1", "H3"}
 
 
 def test_the_finance_home_lists_drafts_to_approve(client, users, rows):
