@@ -235,6 +235,35 @@ def open_escalation_counts_by_region(*, region_code: str | None = None) -> dict[
     return dict(rows)
 
 
+SLA_STATE_ORDER = ("breached", "at_risk", "on_track", "paused")  # most urgent first
+
+
+def open_ticket_counts_by_sla_state(tickets) -> dict[str, int]:
+    """``{state: n}`` of ``tickets`` (a ``ticket_list_visible_to`` queryset already limited
+    to open tickets), every state of ``SLA_STATE_ORDER`` present (one query; an index-only
+    scan of ``ticket_open_sla_idx``)."""
+    counts = dict(tickets.values_list("current_sla_state").annotate(n=Count("pk")).order_by())
+    return {state: counts.get(state, 0) for state in SLA_STATE_ORDER}
+
+
+def open_tickets_most_urgent(tickets, *, counts: dict[str, int], limit: int) -> list:
+    """The first ``limit`` of ``tickets`` (open, annotated with the SLA state) by SLA state
+    in ``SLA_STATE_ORDER``, then resolution due (none last), then pk; ``counts``: what
+    ``open_ticket_counts_by_sla_state`` gave for the same tickets.
+
+    The state depends on the time, so no index orders by it: one query per state that
+    still has rows to give, each reading ``ticket_open_due_idx`` in due order and stopping
+    after the rows the counts say it will find (at most four queries, whatever the number
+    of tickets; one when the most urgent state fills the page)."""
+    rows: list = []
+    order = (F("resolution_due").asc(nulls_last=True), "pk")
+    for state in SLA_STATE_ORDER:
+        wanted = min(counts.get(state, 0), limit - len(rows))
+        if wanted > 0:
+            rows += tickets.filter(current_sla_state=state).order_by(*order)[:wanted]
+    return rows
+
+
 def my_queue(user, *, groups: set[str] | None = None) -> Q:
     """ "My queue": the not-done tickets of ``user``'s staff groups' queues or assigned to
     ``user`` (a superuser's groups are all of them; ``groups``: the user's, when already

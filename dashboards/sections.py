@@ -5,11 +5,17 @@ by status, stock alerts by region)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, F, Q
 
 from commissions.selectors import statement_list_visible_to
 from conflicts.models import Ticket
-from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
+from conflicts.selectors import (
+    OPEN_STATUSES,
+    my_queue,
+    open_ticket_counts_by_sla_state,
+    open_tickets_most_urgent,
+    ticket_list_visible_to,
+)
 from dashboards import selectors as dashboards
 from dealers.models import Application, Region
 from deals.models import DealRegistration
@@ -75,29 +81,26 @@ def mdf_claims(request) -> dict:
 
 # --- support and legal --------------------------------------------------------------------------
 
-_STATE_ORDER = {"breached": 0, "at_risk": 1, "on_track": 2, "paused": 3}
+
+def _open_sla_counts(request, where: Q) -> dict[str, int]:
+    """The open tickets ``request`` sees that match ``where``, by SLA state, memoised on the
+    request: a superuser's queue and the SLA section count the same tickets (one query)."""
+    memo = request.__dict__.setdefault("_open_sla_counts", {})
+    if where not in memo:
+        memo[where] = open_ticket_counts_by_sla_state(ticket_list_visible_to(request).filter(where))
+    return memo[where]
 
 
 def ticket_queue(request) -> dict:
     """Open tickets in the user's groups' queues or assigned to the user: breached first,
-    then at risk, then by resolution due (two queries: the rows and the counts by state)."""
-    tickets = ticket_list_visible_to(request).filter(
-        my_queue(request.user, groups=staff_groups(request.user))
-    )
-    rank = Case(
-        *[When(current_sla_state=state, then=Value(n)) for state, n in _STATE_ORDER.items()],
-        default=Value(9),
-        output_field=IntegerField(),
-    )
-    rows = list(
-        tickets.annotate(state_rank=rank).order_by(
-            "state_rank", F("resolution_due").asc(nulls_last=True), "pk"
-        )[:ROWS]
-    )
-    counts = dict(tickets.values_list("current_sla_state").annotate(n=Count("pk")).order_by())
+    then at risk, then by resolution due (the counts by state, then the rows: one query per
+    state that fills the page, at most four)."""
+    where = my_queue(request.user, groups=staff_groups(request.user))
+    counts = _open_sla_counts(request, where)
+    tickets = ticket_list_visible_to(request).filter(where)
     return {
-        "queue_tickets": rows,
-        "queue_counts": {state: counts.get(state, 0) for state in _STATE_ORDER},
+        "queue_tickets": open_tickets_most_urgent(tickets, counts=counts, limit=ROWS),
+        "queue_counts": counts,
         "queue_total": sum(counts.values()),
     }
 
@@ -180,20 +183,14 @@ def sla_compliance(request) -> dict:
     resolved = Ticket.objects.filter(
         resolved_at__gte=start, resolved_at__lt=end, resolved_within_target__isnull=False
     ).aggregate(total=Count("pk"), met=Count("pk", filter=Q(resolved_within_target=True)))
-    open_counts = dict(
-        ticket_list_visible_to(request)
-        .filter(status__in=OPEN_STATUSES)
-        .values_list("current_sla_state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    open_counts = _open_sla_counts(request, Q(status__in=OPEN_STATUSES))
     total = resolved["total"]
     return {
         "sla_quarter": str(quarter),
         "sla_resolved": total,
         "sla_met": resolved["met"],
         "sla_compliance": (resolved["met"] / total) if total else None,
-        "sla_open": {state: open_counts.get(state, 0) for state in _STATE_ORDER},
+        "sla_open": open_counts,
     }
 
 

@@ -20,6 +20,10 @@ from portal.clock import format_instant
 from portal.inputs import MAX_TEXT
 from portal.messages import Message
 
+#: the statuses of an open ticket (``conflicts.selectors.OPEN_STATUSES``), for the partial
+#: indexes below (``Ticket.Status`` is not defined yet where they are declared)
+_OPEN = ("open", "in_progress", "waiting_on_dealer")
+
 
 class TicketQuerySet(TenantQuerySet):
     def dealer_filter(self, dealer_id: int) -> models.Q:
@@ -172,6 +176,38 @@ class Ticket(models.Model):
             models.Index(fields=["dealer", "opened_at"], name="ticket_dealer_opened_idx"),
             models.Index(fields=["status", "group"], name="ticket_status_group_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="ticket_subject_idx"),
+            # the homes' open-ticket reads (dashboards.sections): lists by resolution due
+            # (queue, conflicts), counts by SLA state from the index alone, escalations by
+            # region, and the quarter's resolved tickets (SLA compliance)
+            models.Index(
+                fields=["resolution_due", "id"],
+                name="ticket_open_due_idx",
+                condition=models.Q(status__in=_OPEN),
+            ),
+            models.Index(
+                fields=["status"],
+                include=[
+                    "first_response_at",
+                    "first_response_due",
+                    "resolution_due",
+                    "warning_at",
+                    "resolved_within_target",
+                    "group",
+                    "assignee",
+                ],
+                name="ticket_open_sla_idx",
+                condition=models.Q(status__in=_OPEN),
+            ),
+            models.Index(
+                fields=["region"],
+                name="ticket_open_escalated_idx",
+                condition=models.Q(status__in=_OPEN, escalation_level__gt=0),
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved_idx",
+                condition=models.Q(resolved_within_target__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
