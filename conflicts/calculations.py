@@ -343,3 +343,45 @@ def clamp_to(instant: datetime | None, floor: datetime | None) -> datetime | Non
     if instant is None or floor is None:
         return instant
     return max(instant, floor)
+
+
+# --- SLA state (DOMAIN.md §7.4) -----------------------------------------------------------
+
+DONE_STATUSES = ("resolved", "closed")
+
+
+def sla_state(
+    *,
+    status: str,
+    resolved_within_target: bool | None,
+    first_response_at: datetime | None,
+    first_response_due: datetime | None,
+    resolution_due: datetime | None,
+    warning_at: datetime | None,
+    now: datetime,
+) -> str:
+    """``on_track | at_risk | breached | paused | met`` of a ticket at ``now``: a done ticket
+    is met unless resolved late or first answered late; an open one is breached once a due
+    time has passed unanswered (or was answered late), paused while waiting on the dealer,
+    at risk from its warning time. The rules of ``selectors.sla_state_annotation`` (SQL),
+    row by row — the ticket list computes a page of them with one ``now``."""
+    answered_late = bool(
+        first_response_at and first_response_due and first_response_at > first_response_due
+    )
+    if status in DONE_STATUSES:
+        return "breached" if resolved_within_target is False or answered_late else "met"
+    if (
+        (first_response_at is None and _passed(first_response_due, now))
+        or _passed(resolution_due, now)
+        or answered_late
+    ):
+        return "breached"
+    if status == "waiting_on_dealer":
+        return "paused"
+    if _passed(warning_at, now):
+        return "at_risk"
+    return "on_track"
+
+
+def _passed(instant: datetime | None, now: datetime) -> bool:
+    return instant is not None and instant <= now

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from conflicts import calculations
 from conflicts.models.calendars import BusinessCalendar
 from conflicts.models.policies import STAFF_GROUP_CHOICES, Category, Priority, SlaPolicy
 from portal import messages
@@ -249,20 +250,15 @@ class Ticket(models.Model):
         return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
 
     def sla_state_at(self, now) -> str:
-        S = self.SlaState
-        if self.status in (self.Status.RESOLVED, self.Status.CLOSED):
-            late = self.resolved_within_target is False or self.breach_recorded
-            return S.BREACHED if late else S.MET
-        breached = (self.first_response_at is None and _passed(self.first_response_due, now)) or (
-            _passed(self.resolution_due, now)
+        return calculations.sla_state(
+            status=self.status,
+            resolved_within_target=self.resolved_within_target,
+            first_response_at=self.first_response_at,
+            first_response_due=self.first_response_due,
+            resolution_due=self.resolution_due,
+            warning_at=self.warning_at,
+            now=now,
         )
-        if breached or self.breach_recorded:
-            return S.BREACHED
-        if self.status == self.Status.WAITING_ON_DEALER:
-            return S.PAUSED
-        if _passed(self.warning_at, now):
-            return S.AT_RISK
-        return S.ON_TRACK
 
     @property
     def sla_state(self) -> str:
@@ -276,10 +272,6 @@ class Ticket(models.Model):
             and self.first_response_due
             and self.first_response_at > self.first_response_due
         )
-
-
-def _passed(instant, now) -> bool:
-    return instant is not None and instant <= now
 
 
 class PauseInterval(models.Model):

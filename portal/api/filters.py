@@ -69,4 +69,11 @@ class PortalFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) == "list":
             reject_unknown_query_params(request, list_query_params(view, queryset))
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not set(request.query_params) & set(
+            filterset_class.base_filters
+        ):
+            # no filter asked: an empty form filters nothing, so do not build and validate
+            # one (a page of a list polled at page size 100; issue 13)
+            return queryset
         return super().filter_queryset(request, queryset, view)

@@ -292,3 +292,42 @@ def test_ticket_list_json_is_what_the_declared_fields_give(manufacturer_client, 
     body = manufacturer_client.get("/api/v1/tickets/?page_size=100").json()
     by_id = sorted((dict(row) for row in slow), key=lambda row: row["id"])
     assert sorted(body["results"], key=lambda row: row["id"]) == by_id
+
+
+def test_ticket_list_sla_state_is_the_one_the_database_filters_by(manufacturer_client, dealer):
+    """The list computes the page's SLA states in Python (calculations.sla_state); they are
+    the states ``?sla_state=`` filters by in SQL (selectors.sla_state_annotation), in every
+    case: on track, at risk, breached (due passed, answered late), paused, met, met late."""
+    now = timezone.now()
+    hour = timedelta(hours=1)
+    future = {"first_response_due": now + hour, "resolution_due": now + 2 * hour}
+    cases = {
+        "on track": {**future, "warning_at": now + hour},
+        "at risk": {**future, "warning_at": now - hour},
+        "due passed": {"first_response_due": now - hour, "resolution_due": now + hour},
+        "answered late": {
+            **future,
+            "first_response_at": now - hour,
+            "first_response_due": now - 2 * hour,
+        },
+        "paused": {**future, "status": "waiting_on_dealer"},
+        "met": {"status": "resolved", "resolved_within_target": True, "resolved_at": now},
+        "met late": {"status": "closed", "resolved_within_target": False, "resolved_at": now},
+    }
+    for title, fields in cases.items():
+        Ticket.objects.filter(pk=make_ticket(dealer, title=title).pk).update(**fields)
+    rows = manufacturer_client.get("/api/v1/tickets/?page_size=100").json()["results"]
+    listed = {row["title"]: row["sla_state"] for row in rows}
+    assert listed == {
+        "on track": "on_track",
+        "at risk": "at_risk",
+        "due passed": "breached",
+        "answered late": "breached",
+        "paused": "paused",
+        "met": "met",
+        "met late": "breached",
+    }
+    for state in set(listed.values()):
+        url = f"/api/v1/tickets/?page_size=100&sla_state={state}"
+        filtered = {row["title"] for row in manufacturer_client.get(url).json()["results"]}
+        assert filtered == {title for title, s in listed.items() if s == state}

@@ -18,6 +18,7 @@ from conflicts.calculations import (
     parse_trigger,
     sla_minutes_between,
     sla_seconds_between,
+    sla_state,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -287,3 +288,34 @@ def test_pauses_are_not_counted(start, minutes, pauses):
         assert sla_seconds_between(start, due, cal, ledger) == minutes * 60
         for p_start, p_end in ledger:  # never due strictly inside a pause
             assert not (p_start < due < p_end)
+
+
+@pytest.mark.parametrize(
+    "fields,state",
+    [
+        ({}, "on_track"),
+        ({"warning_at": -1}, "at_risk"),
+        ({"first_response_due": -1}, "breached"),
+        ({"first_response_due": -1, "first_response_at": -2}, "on_track"),
+        ({"resolution_due": -1, "status": "waiting_on_dealer"}, "breached"),
+        ({"first_response_at": -1, "first_response_due": -2}, "breached"),
+        ({"status": "waiting_on_dealer", "warning_at": -1}, "paused"),
+        ({"status": "resolved", "resolved_within_target": True}, "met"),
+        ({"status": "closed", "resolved_within_target": False}, "breached"),
+        ({"status": "resolved", "first_response_at": -1, "first_response_due": -2}, "breached"),
+        ({"status": "resolved", "resolved_within_target": None}, "met"),
+    ],
+)
+def test_sla_state(fields, state):
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    hours = {"first_response_due": 2, "resolution_due": 8, "warning_at": 6}
+    values = {
+        "status": "open",
+        "resolved_within_target": None,
+        "first_response_at": None,
+        **{name: now + timedelta(hours=h) for name, h in hours.items()},
+    }
+    for name, value in fields.items():
+        moved = isinstance(value, int) and not isinstance(value, bool)
+        values[name] = now + timedelta(hours=value) if moved else value
+    assert sla_state(**values, now=now) == state
