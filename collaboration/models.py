@@ -9,11 +9,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dealers.models import Dealer
+from dealers.models import Dealer, Region
 from portal.access import TenantManager, TenantQuerySet, actor_from
 from portal.audit import audited_history
 from portal.clock import manufacturer_today
@@ -196,23 +198,24 @@ class AnnouncementQuerySet(TenantQuerySet):
             return self.all()
         if actor.dealer_id is None:
             return self.none()
-        dealer = Dealer.objects.filter(pk=actor.dealer_id).values("tier_id", "region__code").first()
-        if dealer is None:
-            return self.none()
-        codes = _region_and_ancestor_codes(dealer["region__code"])
+        # the dealer's tier and home region as subqueries: the queryset stays unevaluated
+        # (the dealer's home reads it with its other panels: portal.batch)
+        dealer = Dealer.objects.filter(pk=actor.dealer_id)
+        home = dealer.values("region__code")
         addressed = Announcement.objects.filter(
             models.Q(dealers=actor.dealer_id)
-            | models.Q(tiers=dealer["tier_id"])
-            | models.Q(regions__code__in=codes)
+            | models.Q(tiers__in=dealer.values("tier_id"))
+            # a region containing the home region: it, or an ancestor by code segments
+            | models.Q(regions__code=Subquery(home))
+            | models.Q(
+                regions__code__in=Region.objects.annotate(home=Subquery(home))
+                .filter(home__startswith=Concat(models.F("code"), Value("-")))
+                .values("code")
+            )
         ).values("pk")
         return self.published().filter(
             models.Q(audience=Announcement.Audience.ALL) | models.Q(pk__in=addressed)
         )
-
-
-def _region_and_ancestor_codes(code: str) -> list[str]:
-    parts = code.split("-")
-    return ["-".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 class Announcement(models.Model):

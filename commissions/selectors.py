@@ -20,6 +20,7 @@ from commissions.models import (
     StatementComponent,
 )
 from dealers.models import Agreement, Dealer, Tier
+from portal.batch import fetch_together
 from portal.periods import Month
 
 LIVE_AGREEMENT_STATES = ("active", "terminating", "ended")
@@ -92,20 +93,40 @@ def _plans_with_terms():
     )
 
 
-def plan_terms(plan: CommissionPlan, tier_code: str) -> calc.PlanTerms:
-    """The arithmetic's snapshot of ``plan`` for a dealer of ``tier_code`` (uses prefetches)."""
+def plan_terms(
+    plan: CommissionPlan, tier_code: str, *, steps=None, tier_bonuses=None
+) -> calc.PlanTerms:
+    """The arithmetic's snapshot of ``plan`` for a dealer of ``tier_code`` (uses prefetches;
+    or the plan's ``steps`` by threshold and ``tier_bonuses`` with their tiers, when read
+    already)."""
+    steps = plan.steps.all() if steps is None else steps
+    tier_bonuses = plan.tier_bonuses.all() if tier_bonuses is None else tier_bonuses
     tier_rate = Decimal("0")
-    for bonus in plan.tier_bonuses.all():
+    for bonus in tier_bonuses:
         if bonus.tier.code == tier_code:
             tier_rate = bonus.rate
     return calc.PlanTerms(
         base_rate=plan.base_rate,
         step_mode=plan.step_mode,
-        steps=tuple(calc.Step(s.threshold, s.rate) for s in plan.steps.all()),
+        steps=tuple(calc.Step(s.threshold, s.rate) for s in steps),
         tier_rate=tier_rate,
         tier_code=tier_code,
         plan_code=plan.code,
         deal_bonus_rate=plan.deal_bonus_rate,
+    )
+
+
+def _month_agreements(month: Month):
+    """Agreements (not drafts) with a plan in effect during the month, by dealer and start
+    (the one that started last gives the dealer's plan)."""
+    return (
+        Agreement.objects.filter(
+            status__in=LIVE_AGREEMENT_STATES,
+            commission_plan__isnull=False,
+            starts_on__lte=month.last_day,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.first_day))
+        .order_by("dealer_id", "starts_on", "pk")
     )
 
 
@@ -115,15 +136,7 @@ def month_plans(*, month: Month, dealer_ids=None, now=None) -> dict[int, MonthPl
     the dealer's history; the current tier for a month not yet over). A constant number of
     queries, whatever the number of dealers."""
     _start, end = month.bounds()
-    agreements = (
-        Agreement.objects.filter(
-            status__in=LIVE_AGREEMENT_STATES,
-            commission_plan__isnull=False,
-            starts_on__lte=month.last_day,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.first_day))
-        .order_by("dealer_id", "starts_on", "pk")
-    )
+    agreements = _month_agreements(month)
     if dealer_ids is not None:
         agreements = agreements.filter(dealer_id__in=list(dealer_ids))
     chosen = {}
@@ -201,23 +214,9 @@ class DealerWhatIf:
 SALES_KINDS = ("base", "step", "tier", "deal")
 
 
-def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap | None:
-    """This month's statement next to the live figure (one query)."""
-    rows = list(
-        StatementComponent.objects.filter(
-            statement__dealer=dealer, statement__period=month.first_day
-        )
-        .values(
-            "statement_id",
-            "statement__status",
-            "statement__total",
-            "statement__net_sales",
-            "statement__computed_at",
-            "kind",
-        )
-        .annotate(amount=Sum("amount"))
-        .order_by("kind")
-    )
+def _statement_gap(rows: list[dict], *, live_net: Decimal) -> StatementGap | None:
+    """This month's statement (its components summed by kind: ``whatif_reads``) next to the
+    live figure."""
     if not rows:
         return None
     first = rows[0]
@@ -241,36 +240,72 @@ def _statement_gap(*, dealer, month: Month, live_net: Decimal) -> StatementGap |
     )
 
 
-def _month_sales_with_deals(*, dealer, month: Month) -> tuple[Decimal, calc.DealSales]:
-    """The dealer's net sales of the month and its lines of protected deals, in one query
-    (grouped by deal; lines without one form the group ``None``)."""
+def whatif_reads(*, dealer, now=None) -> dict:
+    """The querysets the what-if panel is computed from, unevaluated (a page may read them
+    with its other panels': ``portal.batch.fetch_together``): the month's agreements with a
+    plan, their plans, steps and tier bonuses, the month's sales by deal and this month's
+    statement by component kind."""
+    month = Month.current(now)
+    agreements = _month_agreements(month).filter(dealer=dealer)
+    plan_ids = agreements.values("commission_plan_id")
     start, end = month.bounds()
-    rows = list(
-        SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
+    return {
+        "agreements": agreements,
+        "plans": CommissionPlan.objects.filter(pk__in=plan_ids),
+        "steps": PlanStep.objects.filter(plan__in=plan_ids).order_by("plan_id", "threshold"),
+        "tier_bonuses": PlanTierBonus.objects.filter(plan__in=plan_ids).select_related("tier"),
+        "month_sales": SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
         .values("deal__number")
         .annotate(amount=Sum("amount"))
-        .order_by("deal__number")
-    )
-    net = calc.money(sum((row["amount"] for row in rows), Decimal("0")))
-    deals = tuple((row["deal__number"], row["amount"]) for row in rows if row["deal__number"])
-    return net, calc.DealSales(deals)
+        .order_by("deal__number"),
+        "statement_kinds": StatementComponent.objects.filter(
+            statement__dealer=dealer, statement__period=month.first_day
+        )
+        .values(
+            "statement_id",
+            "statement__status",
+            "statement__total",
+            "statement__net_sales",
+            "statement__computed_at",
+            "kind",
+        )
+        .annotate(amount=Sum("amount"))
+        .order_by("kind"),
+    }
 
 
-def whatif_for_dealer(*, dealer, now=None, amount: Decimal | None = None) -> DealerWhatIf | None:
+def whatif_for_dealer(
+    *, dealer, now=None, amount: Decimal | None = None, rows=None
+) -> DealerWhatIf | None:
     """The dashboard's what-if panel (§6.5): month-to-date net sales, the step reached, what
     is missing to the next step and what it would add, and what selling ``amount`` more
-    would add; None without a plan this month."""
+    would add; None without a plan this month. The plan is the one of the agreement that
+    started last (``month_plans``), the tier the dealer's current one (the month is not
+    over). ``rows``: what ``whatif_reads`` gave, already read; else they are read here (one
+    query, and the dealer's tier when not loaded)."""
     month = Month.current(now)
-    plans = month_plans(month=month, dealer_ids=[dealer.pk], now=now)
-    if dealer.pk not in plans:
+    if rows is None:
+        rows = fetch_together(**whatif_reads(dealer=dealer, now=now))
+    if not rows["agreements"]:
         return None
-    net, deals = _month_sales_with_deals(dealer=dealer, month=month)
-    month_plan = plans[dealer.pk]
+    agreement = rows["agreements"][-1]  # the latest start wins
+    plan = next(p for p in rows["plans"] if p.pk == agreement.commission_plan_id)
+    terms = plan_terms(
+        plan,
+        dealer.tier.code,
+        steps=[step for step in rows["steps"] if step.plan_id == plan.pk],
+        tier_bonuses=[bonus for bonus in rows["tier_bonuses"] if bonus.plan_id == plan.pk],
+    )
+    sales = rows["month_sales"]
+    net = calc.money(sum((row["amount"] for row in sales), Decimal("0")))
+    deals = calc.DealSales(
+        tuple((row["deal__number"], row["amount"]) for row in sales if row["deal__number"])
+    )
     return DealerWhatIf(
         month,
-        month_plan.plan,
-        calc.what_if(net, month_plan.terms, deals),
+        plan,
+        calc.what_if(net, terms, deals),
         dealer.currency,
-        _statement_gap(dealer=dealer, month=month, live_net=net),
-        calc.what_if_amount(net, amount, month_plan.terms, deals) if amount else None,
+        _statement_gap(rows["statement_kinds"], live_net=net),
+        calc.what_if_amount(net, amount, terms, deals) if amount else None,
     )

@@ -9,7 +9,9 @@ keys, statements by ``(dealer, period)``).
 The other apps' panels call their selectors directly: conflicts
 (``open_escalation_counts_by_region``, ``ticket_list_visible_to``), inventory
 (``stock_alert_counts_by_region``, ``open_alerts_for_dealer``), commissions
-(``whatif_for_dealer``, ``statement_list_visible_to``) and dealers (``tier_progress``)."""
+(``whatif_reads`` / ``whatif_for_dealer``, ``statement_list_visible_to``) and dealers
+(``tier_progress_reads`` / ``tier_progress``). The dealer's panels are querysets, unevaluated:
+the home reads them all in one query (``portal.batch.fetch_together``)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ from conflicts.selectors import (
 )
 from dealers.models import Dealer, Tier
 from inventory.selectors import open_alerts_for_dealer, stock_alert_counts_by_region
-from portal.clock import manufacturer_now
 from portal.periods import Month
 
 PERIODS = {"3m": 3, "6m": 6, "12m": 12}
@@ -136,43 +137,55 @@ def open_escalations(*, region=None) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-def dealer_open_tickets(who, *, limit: int = 5) -> list:
+def dealer_open_tickets(who, *, limit: int = 5):
     """The open tickets ``who`` (a dealer's request) sees — raised by it or naming it as the
-    counter-party — soonest resolution due first, with the SQL SLA state (one query)."""
+    counter-party — soonest resolution due first, with the SQL SLA state (a queryset)."""
 
-    return list(
+    return (
         ticket_list_visible_to(who)
+        .select_related(None)  # the panel shows the ticket's own columns only
         .filter(status__in=OPEN_STATUSES)
         .order_by(F("resolution_due").asc(nulls_last=True), "-opened_at", "-pk")[:limit]
     )
 
 
-def dealer_stock_alerts(*, dealer, limit: int = 10) -> list:
-    """The dealer's open stock alerts, newest first (three queries)."""
+def dealer_stock_alerts(*, dealer, limit: int = 10):
+    """The dealer's open stock alerts, newest first (a queryset)."""
 
-    return list(open_alerts_for_dealer(dealer=dealer)[:limit])
+    return open_alerts_for_dealer(dealer=dealer)[:limit]
 
 
 def latest_statement(who):
-    """The newest commission statement ``who`` sees (one query, ``(dealer, period)``)."""
+    """The newest commission statement ``who`` sees, as a queryset of at most one
+    (``(dealer, period)``)."""
 
-    return statement_list_visible_to(who).order_by("-period", "-pk").first()
-
-
-def dealer_month_to_date_sales(*, dealer, now: dt.datetime | None = None) -> Decimal:
-
-    now = now or manufacturer_now()
-    total = SaleLine.objects.filter(
-        dealer=dealer, sold_at__gte=Month.current(now).bounds()[0], sold_at__lte=now
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
+    return statement_list_visible_to(who).order_by("-period", "-pk")[:1]
 
 
-def dealer_sales_by_month(*, dealer, start, end) -> list[tuple[str, Decimal]]:
+def dealer_month_to_date_sales(*, dealer, now: dt.datetime):
+    """The dealer's net sales from the start of the month to ``now``: a queryset of at most
+    one row ``{"total": …}`` (``dealer_month_to_date_total`` reads it)."""
 
-    totals = {
-        str(Month.of(row["month"])): row["total"]
-        for row in SalesMonth.objects.filter(
+    return (
+        SaleLine.objects.filter(
+            dealer=dealer, sold_at__gte=Month.current(now).bounds()[0], sold_at__lte=now
+        )
+        .values("dealer_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
+def dealer_month_to_date_total(rows: list[dict]) -> Decimal:
+    return (rows[0]["total"] if rows else None) or Decimal("0.00")
+
+
+def dealer_sales_by_month(*, dealer, start, end):
+    """The dealer's net sales per month of [start, end), from the rollup: a queryset of
+    ``{"month", "total"}`` rows (``dealer_monthly_totals`` completes the months)."""
+
+    return (
+        SalesMonth.objects.filter(
             dealer=dealer,
             month__gte=Month.of(start).first_day,
             month__lt=Month.of(end).first_day,
@@ -180,6 +193,11 @@ def dealer_sales_by_month(*, dealer, start, end) -> list[tuple[str, Decimal]]:
         .values("month")
         .annotate(total=Sum("net_sales"))
         .order_by()
-    }
+    )
+
+
+def dealer_monthly_totals(rows: list[dict], *, start, end) -> list[tuple[str, Decimal]]:
+    """Every month of [start, end) with its total (zero without sales)."""
+    totals = {str(Month.of(row["month"])): row["total"] for row in rows}
     keys = [str(month) for month in months_between(start, end)]
     return [(key, totals.get(key, Decimal("0.00"))) for key in keys]

@@ -21,6 +21,7 @@ from dealers.models import (
     TierEvaluation,
 )
 from portal.access import roles_for
+from portal.batch import fetch_together
 from portal.clock import manufacturer_today
 from portal.models import User
 from portal.periods import Quarter
@@ -271,28 +272,40 @@ def dealer_trailing_sales(*, dealer: Dealer, period: str) -> Decimal:
     return totals.get(dealer.pk, Decimal("0.00"))
 
 
-def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None) -> dict:
+def tier_progress_reads(*, dealer: Dealer, on_date: datetime.date) -> dict:
+    """The querysets ``tier_progress`` is computed from, unevaluated: a page may read them
+    together with its other panels' (``portal.batch.fetch_together``)."""
+    return {
+        "tiers": Tier.objects.order_by("rank"),
+        "latest_evaluation": TierEvaluation.objects.filter(dealer=dealer).order_by("-period")[:1],
+        "certified_ranks": _valid_certifications(dealer=dealer, on_date=on_date)
+        .values("user_id")
+        .annotate(rank=Max("program__level__rank")),
+    }
+
+
+def tier_progress(*, dealer: Dealer, on_date: datetime.date | None = None, rows=None) -> dict:
     """Where the dealer stands: its tier, the next tier and, per requirement of the next
     tier, what is required, what the dealer has and what is missing.
 
     Sales and score are those of the latest evaluation (sales: the trailing four quarters
-    up to the last completed one when never evaluated)."""
+    up to the last completed one when never evaluated: one more query). ``rows``: what
+    ``tier_progress_reads`` gave, already read; else they are read here (one query)."""
     on_date = on_date or manufacturer_today()
-    tiers = list(Tier.objects.order_by("rank"))
+    if rows is None:
+        rows = fetch_together(**tier_progress_reads(dealer=dealer, on_date=on_date))
+    tiers = rows["tiers"]
     current = next(t for t in tiers if t.pk == dealer.tier_id)
     following = [t for t in tiers if t.rank > current.rank]
-    latest = (
-        TierEvaluation.objects.filter(dealer=dealer)
-        .order_by("-period")
-        .only("period", "trailing_sales", "score")
-    ).first()
+    latest = rows["latest_evaluation"][0] if rows["latest_evaluation"] else None
     if latest is not None:
         trailing_sales, score, period = latest.trailing_sales, latest.score, latest.period
     else:
         period = str(Quarter.of(on_date).previous())
         trailing_sales, score = dealer_trailing_sales(dealer=dealer, period=period), None
+    ranks = [row["rank"] for row in rows["certified_ranks"]]
     figures = calculations.TierFigures(
-        certified_users_by_rank=certified_users_by_rank(dealer=dealer, on_date=on_date),
+        certified_users_by_rank={t.rank: sum(1 for x in ranks if x >= t.rank) for t in tiers},
         trailing_sales=trailing_sales,
         score=score,
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models import F as models_F
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from commissions.models import SaleLine
@@ -284,18 +284,17 @@ def stock_ledger_breaks() -> list[LedgerBreak]:
 def open_alerts_for_dealer(*, dealer):
     """Open alerts that concern ``dealer``: stale data of its own warehouses, and low/over
     stock of a region that contains one of its active warehouses (the warehouse's region or
-    an ancestor). Three queries: its warehouses, the ancestor regions (by code), then the
-    alerts (by the ``warehouse`` foreign-key index and ``stockalert_open_region_idx``)."""
-    warehouse_ids, codes = [], set()
-    for pk, code, active in Warehouse.objects.filter(dealer=dealer).values_list(
-        "pk", "region__code", "active"
-    ):
-        warehouse_ids.append(pk)
-        if active:
-            codes.update(_ancestors(code))
-    region_ids = list(Region.objects.filter(code__in=sorted(codes)).values_list("pk", flat=True))
-    concerns = Q(warehouse_id__in=warehouse_ids) | Q(
-        kind__in=[StockAlert.Kind.LOW, StockAlert.Kind.OVER], region_id__in=region_ids
+    an ancestor, by code segments). One query, unevaluated: its warehouses and the regions
+    above its active ones are subqueries (the alerts by the ``warehouse`` foreign-key index
+    and ``stockalert_open_region_idx``)."""
+    warehouses = Warehouse.objects.filter(dealer=dealer)
+    inside = warehouses.filter(active=True).filter(
+        Q(region__code=OuterRef("code"))
+        | Q(region__code__startswith=Concat(OuterRef("code"), Value("-")))
+    )
+    concerns = Q(warehouse__in=warehouses.values("pk")) | Q(
+        kind__in=[StockAlert.Kind.LOW, StockAlert.Kind.OVER],
+        region__in=Region.objects.filter(Exists(inside)).values("pk"),
     )
     return (
         StockAlert.objects.open()

@@ -34,7 +34,19 @@ class User(AbstractUser):
 
     @property
     def dealer_membership(self):
-        """The user's membership, or None for staff (cached on the instance)."""
+        """The user's membership, or None for staff (cached on the instance). Read with its
+        dealer, the dealer's tier and home region in one query: every dealer page shows the
+        dealer (the navigation), and its home its tier and region."""
+        relation = self._meta.get_field("membership")  # dealers.DealerMembership, by name
+        if not relation.is_cached(self):
+            membership = (
+                relation.related_model._base_manager.select_related(
+                    "dealer__tier", "dealer__region"
+                )
+                .filter(user=self)
+                .first()
+            )
+            relation.set_cached_value(self, membership)
         try:
             return self.membership
         except models.ObjectDoesNotExist:

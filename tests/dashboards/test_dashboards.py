@@ -25,13 +25,12 @@ from tests.reviews.factories import sale
 
 pytestmark = pytest.mark.django_db
 
-#: session, user, membership, dealer; sales by month, month to date; action items,
-#: announcement audience + announcements, notifications, review to acknowledge; what-if
-#: (agreements, dealers, tiers, plans, steps, tier bonuses, month sales); tier progress
-#: (tiers, latest evaluation, trailing sales, certified users, tier ranks); open tickets;
-#: stock alerts (warehouses, regions, alerts); latest statement; the navigation's dealer.
-DEALER_DASHBOARD_QUERIES = 32  # + this month's statement next to "commission so far"
-# (+ price discipline by region and by dealer)
+#: session, user, membership with its dealer; every panel's rows in one query (sales by month,
+#: month to date; action items, announcements, notifications, review to acknowledge; what-if:
+#: agreements, plans, steps, tier bonuses, month sales, this month's statement; tier progress:
+#: tiers, latest evaluation, certified users; open tickets; stock alerts; latest statement);
+#: trailing sales (never evaluated); price discipline by region and by dealer
+DEALER_DASHBOARD_QUERIES = 7
 
 
 @pytest.fixture
