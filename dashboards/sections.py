@@ -11,6 +11,7 @@ from commissions.selectors import statement_list_visible_to
 from conflicts.models import Ticket
 from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
+from dealers import selectors as dealer_selectors
 from dealers.models import Application, Region
 from deals.models import DealRegistration
 from deals.selectors import registration_list_visible_to
@@ -48,9 +49,7 @@ def managed_region_codes(request) -> list[str] | None:
     if request.user.is_superuser:
         return None
     if not hasattr(request, "_managed_region_codes"):  # one query for the three sections
-        request._managed_region_codes = sorted(
-            Region.objects.filter(channel_managers=request.user).values_list("code", flat=True)
-        )
+        request._managed_region_codes = dealer_selectors.managed_region_codes(request.user)
     return request._managed_region_codes
 
 

@@ -210,7 +210,9 @@ def promotion_outside(campaign: Campaign, *, discount, starts_on, ends_on, regio
 
 
 def promotion_url(promotion: Promotion) -> str:
-    return f"/api/v1/promotions/{promotion.pk}/"
+    """Where a notification about a promotion leads: its row on the Promotions page (the
+    dealer's list, or the channel manager's decision queue)."""
+    return f"/promotions/#promotion-{promotion.pk}"
 
 
 @transaction.atomic
