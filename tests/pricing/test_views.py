@@ -251,6 +251,9 @@ def test_the_channel_manager_decides_the_pending_promotions_of_its_regions(clien
         world["b"], world["north"], "0.40", regions=("CN-BJ",), starts_on=_days(0), ends_on=_days(9)
     )
     client.force_login(world["manager"])
+    home = client.get("/").content.decode()
+    assert 'id="section-promotions"' in home
+    assert f'data-promotion="{pending.pk}"' in home and f'data-promotion="{elsewhere.pk}"' not in home
     page = client.get(PAGE).content.decode()
     assert f'id="promotion-{pending.pk}"' in page and f'id="promotion-{elsewhere.pk}"' not in page
 
