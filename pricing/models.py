@@ -223,9 +223,13 @@ class Promotion(models.Model):
         "regions": pgettext_lazy("promotion range", "regions"),
     }
 
+    @classmethod
+    def range_labels(cls, keys) -> list[str]:
+        return [str(cls.RANGES.get(key, key)) for key in keys]
+
     @property
     def outside_labels(self) -> list[str]:
-        return [str(self.RANGES.get(key, key)) for key in self.outside]
+        return self.range_labels(self.outside)
 
     @property
     def auto_approved(self) -> bool:

@@ -58,10 +58,11 @@ def promotion_page(request):
     dealer = actor.dealer
     campaigns = list(selectors.campaign_list_for_dealer(dealer, today=today))
     writable = dealer_can_write(dealer)
-    form = PromotionForm(
+    form = _promotion_form(
         request.POST if request.method == "POST" else None,
-        campaigns=Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).order_by("code"),
-        regions=selectors.promotion_regions_for_dealer(dealer, today=today),
+        dealer,
+        Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).order_by("code"),
+        today,
     )
     if request.method == "POST":
         if not writable:
@@ -95,6 +96,38 @@ def promotion_page(request):
             "read_only_message": "" if writable else dealer.read_only_message(),
         },
     )
+
+
+def _promotion_form(data, dealer, campaigns, today) -> PromotionForm:
+    return PromotionForm(
+        data,
+        campaigns=campaigns,
+        regions=selectors.promotion_regions_for_dealer(dealer, today=today),
+    )
+
+
+@area_required("pricing")
+@require_GET
+def promotion_preview(request):
+    """htmx: while the dealer fills the form, whether the promotion lies inside every range
+    of its campaign (approved at once) or which ranges it leaves (it would wait)."""
+    actor = _reader(request)
+    if not actor.is_dealer:
+        raise Http404
+    today = manufacturer_today()
+    campaigns = selectors.campaign_list_for_dealer(actor.dealer, today=today)
+    form = _promotion_form(request.GET, actor.dealer, campaigns, today)
+    outside = None
+    if form.is_valid() and form.cleaned_data["ends_on"] >= form.cleaned_data["starts_on"]:
+        outside = services.promotion_outside(
+            form.cleaned_data["campaign"],
+            discount=form.cleaned_data["discount"],
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            regions=form.cleaned_data["regions"],
+        )
+    labels = None if outside is None else Promotion.range_labels(outside)
+    return render(request, "pricing/_preview.html", {"outside": labels})
 
 
 def _staff_page(request, actor):

@@ -282,3 +282,24 @@ def test_only_channel_managers_decide(client, world):
     client.post(reverse("pricing:decide", args=[pending.pk, "approve"]))
     pending.refresh_from_db()
     assert (pending.status, pending.decided_by) == ("approved", "user:cm-gd")
+
+
+def test_the_preview_tells_whether_the_promotion_would_wait(client, world):
+    client.force_login(world["owner"])
+    url = reverse("pricing:preview")
+    inside = {
+        "campaign": world["spring"].pk,
+        "discount": "15",
+        "starts_on": str(_days(0)),
+        "ends_on": str(_days(20)),
+        "regions": [world["tree"]["CN-GD-SZ"].pk],
+    }
+    assert 'id="preview-inside"' in client.get(url, inside).content.decode()
+    deeper = client.get(url, {**inside, "discount": "30"}).content.decode()
+    assert 'id="preview-outside"' in deeper and "discount range" in deeper
+    assert "preview-" not in client.get(url, {**inside, "discount": ""}).content.decode()
+    foreign = client.get(url, {**inside, "campaign": world["north"].pk}).content.decode()
+    assert "preview-" not in foreign  # another region's campaign is no choice
+    assert not Promotion.objects.exists()
+    client.force_login(world["manager"])
+    assert client.get(url, inside).status_code == 404
