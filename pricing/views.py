@@ -19,6 +19,7 @@ from dealers.selectors import dealer_can_write, managed_region_codes
 from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 from portal.files import download_response
+from portal.forms import add_service_errors
 from pricing import selectors, services
 from pricing.forms import DecisionForm, PromotionForm
 from pricing.models import Campaign, Promotion
@@ -31,15 +32,6 @@ def _reader(request):
     if not (actor.manufacturer or actor.is_dealer):
         raise Http404
     return actor
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _page_url(anchor: str) -> str:
@@ -72,7 +64,7 @@ def promotion_page(request):
             try:
                 promotion = services.promotion_submit(actor=request, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 if promotion.status == Promotion.Status.APPROVED:
                     note = _("Promotion approved at once: it is inside every range of the campaign.")
