@@ -49,7 +49,7 @@ def dealer_region_codes(dealer, *, today: dt.date | None = None) -> list[str]:
     return sorted(_territory_codes(dealer, today) | {dealer.region.code})
 
 
-def _overlapping(field: str, codes: list[str]) -> Q:
+def regions_nesting(field: str, codes: list[str]) -> Q:
     """Rows whose region ``field`` nests with one of ``codes``: the same region, one above it
     or one below it (a Guangdong campaign applies to a Shenzhen dealer and the other way)."""
     q = Q(pk__in=[])
@@ -65,7 +65,7 @@ def campaign_list_for_dealer(dealer, *, today: dt.date | None = None):
     territories, DOMAIN.md §13): one of the campaign's regions nests with one of the
     dealer's. With ``today``: only those not ended, and only territories not ended."""
     codes = dealer_region_codes(dealer, today=today)
-    ids = Campaign.regions.through.objects.filter(_overlapping("region__code", codes))
+    ids = Campaign.regions.through.objects.filter(regions_nesting("region__code", codes))
     campaigns = Campaign.objects.filter(pk__in=ids.values("campaign_id"))
     if today is not None:
         campaigns = campaigns.filter(ends_on__gte=today)

@@ -151,6 +151,30 @@ class TestCampaignsAndPromotions:
         assert user_gd.notifications.filter(kind="announcement").exists()
         assert not user_bj.notifications.filter(kind="announcement").exists()
 
+    def test_a_city_campaign_reaches_the_holder_of_its_province(self, manufacturer_client):
+        """The Promotions page shows a Shenzhen campaign to a dealer holding Guangdong; the
+        announcement reaches the same dealers (regions nest either way, never siblings)."""
+        tree = region_tree()
+        line = product("P-1").product_line
+        province_holder = DealerFactory(region=tree["CN-BJ"])
+        territory(province_holder, "CN-GD")
+        in_guangzhou = DealerFactory(region=tree["CN-GD-GZ"])
+        body = {
+            "code": "SZ-ONLY",
+            "name": "Shenzhen",
+            "product_lines": [line.code],
+            "regions": ["CN-GD-SZ"],
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31",
+            "min_discount": "0.05",
+            "max_discount": "0.10",
+        }
+        response = manufacturer_client.post("/api/v1/campaigns/", body, format="json")
+        assert response.status_code == 201, response.content
+        dealers = set(Announcement.objects.get(kind="campaign").dealers.all())
+        assert province_holder in dealers
+        assert in_guangzhou not in dealers
+
     def test_materials_are_checked_by_content(self, manufacturer_client):
         region_tree()
         product("P-1")
