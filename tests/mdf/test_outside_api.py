@@ -5,14 +5,16 @@ with field and code, nothing written) and another dealer's funds (404, never lis
 
 import datetime as dt
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from mdf.models import Claim, Fund, FundRequest, Movement
 from portal.clock import manufacturer_zone
 from tests.factories import ApiKeyFactory, DealerFactory, StaffUserFactory, region_tree
-from tests.mdf.factories import pdf
+from tests.mdf.factories import accrue_q1, pdf, q1_dealer
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +317,14 @@ def test_a_dealer_cannot_allocate_or_decide(world):
     )
     assert allocate.status_code == 403
     assert Fund.objects.get(dealer=world["a"]).available == D("100000.00")
+
+
+def test_a_naive_now_of_the_daily_job_is_manufacturer_time():
+    """Q1's accrual is usable through 30 September: 23:00 that day in the manufacturer's
+    office (07:00 on 1 October in Shanghai, were it read as UTC) expires nothing."""
+    q1_dealer()
+    accrue_q1()
+    call_command("run_mdf_daily", "--now", "2026-09-30T23:00:00", stdout=StringIO())
+    assert not Movement.objects.filter(kind="expiry").exists()
+    call_command("run_mdf_daily", "--now", "2026-10-01T00:00:00", stdout=StringIO())
+    assert Movement.objects.get(kind="expiry").amount == D("24000.00")
