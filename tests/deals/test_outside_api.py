@@ -227,3 +227,19 @@ def test_reject_needs_a_reason_and_whitespace_is_none(world):
         assert response.status_code == 400, body
         assert [attr for attr, _c in _errors(response)] == ["reason"]
     assert DealRegistration.objects.get(pk=deal["id"]).status == "submitted"
+
+
+def test_a_retry_with_the_same_idempotency_key_registers_once(world):
+    first = world["a_api"].post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="reg-1")
+    again = world["a_api"].post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="reg-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true"
+    other = world["a_api"].post(
+        URL, _body(notes="changed"), format="json", HTTP_IDEMPOTENCY_KEY="reg-1"
+    )
+    assert other.status_code == 422 and _errors(other)[0][1] == "idempotency_key_reused"
+    # keys are the caller's own: another dealer's same key is a new request
+    theirs = world["b_api"].post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="reg-1")
+    assert theirs.status_code == 201 and theirs.json()["status"] == "conflict"
+    assert DealRegistration.objects.count() == 2

@@ -60,7 +60,7 @@ def world(clock):
     return {"clock": clock, "a": a, "a_api": _key(a), "b_api": _key(b), "maker": maker}
 
 
-def _request(client, planned="1000.00", share=None, **extra):
+def _request(client, planned="1000.00", share=None, HTTP_IDEMPOTENCY_KEY=None, **extra):
     body = {
         "activity_type": "event",
         "title": "Roadshow",
@@ -71,7 +71,8 @@ def _request(client, planned="1000.00", share=None, **extra):
     }
     if share is not None:
         body["share"] = share
-    return client.post(REQUESTS, body, format="json")
+    headers = {"HTTP_IDEMPOTENCY_KEY": HTTP_IDEMPOTENCY_KEY} if HTTP_IDEMPOTENCY_KEY else {}
+    return client.post(REQUESTS, body, format="json", **headers)
 
 
 def _approved_request(world, planned="1000.00", share=None):
@@ -328,3 +329,22 @@ def test_a_naive_now_of_the_daily_job_is_manufacturer_time():
     assert not Movement.objects.filter(kind="expiry").exists()
     call_command("run_mdf_daily", "--now", "2026-10-01T00:00:00", stdout=StringIO())
     assert Movement.objects.get(kind="expiry").amount == D("24000.00")
+
+
+def test_a_retried_request_and_claim_with_the_same_idempotency_key_count_once(world):
+    first = _request(world["a_api"], HTTP_IDEMPOTENCY_KEY="req-1")
+    again = _request(world["a_api"], HTTP_IDEMPOTENCY_KEY="req-1")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert FundRequest.objects.count() == 1
+    world["maker"].post(f"{REQUESTS}{first.json()['id']}/approve/")
+    world["clock"].set(sh(2026, 12, 11, 9, 0))
+    body = {"request": first.json()["id"], "actual_spend": "100.00"}
+    claims = [
+        world["a_api"].post(
+            CLAIMS, {**body, "files": [pdf()]}, format="multipart", HTTP_IDEMPOTENCY_KEY="c-1"
+        )
+        for _ in range(2)
+    ]
+    assert [c.status_code for c in claims] == [201, 201]
+    assert claims[1]["Idempotent-Replayed"] == "true"
+    assert Claim.objects.count() == 1

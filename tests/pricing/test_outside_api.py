@@ -319,3 +319,15 @@ def test_a_malformed_campaign_is_a_400_naming_its_field(shop, change, field):
     assert response.status_code == 400, response.content
     assert [attr for attr, _c in _errors(response)] == [field]
     assert not Campaign.objects.exists()
+
+
+def test_a_retried_promotion_with_the_same_idempotency_key_is_created_once(shop):
+    campaign()
+    territory(shop["dealer"])
+    responses = [
+        shop["api"].post(PROMOTIONS, _promotion_body(), format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[0].json()["id"] == responses[1].json()["id"]
+    assert Promotion.objects.count() == 1
