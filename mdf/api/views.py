@@ -37,6 +37,14 @@ class BalanceViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         return selectors.fund_list_visible_to(self.request)
 
+    def get_object(self):
+        # a dealer the caller may see has a balance even before its first movement: 0.00,
+        # not a 404 that reads "no such dealer"
+        dealer = Dealer.objects.visible_to(self.request).filter(code=self.kwargs.get("dealer"))
+        if (dealer := dealer.first()) is not None:
+            services.fund_open(dealer=dealer)
+        return super().get_object()
+
     def get_serializer_class(self):
         return (
             s.BalanceDetailSerializer

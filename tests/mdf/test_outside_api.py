@@ -348,3 +348,20 @@ def test_a_retried_request_and_claim_with_the_same_idempotency_key_count_once(wo
     assert [c.status_code for c in claims] == [201, 201]
     assert claims[1]["Idempotent-Replayed"] == "true"
     assert Claim.objects.count() == 1
+
+
+def test_a_dealer_without_movements_has_a_zero_balance_not_a_404(world):
+    fresh = DealerFactory(code="MC")
+    api = _key(fresh)
+    own = api.get(f"{BALANCE}MC/")
+    assert own.status_code == 200, own.content
+    assert (own.json()["available"], own.json()["reserved"], own.json()["movements"]) == (
+        "0.00",
+        "0.00",
+        [],
+    )
+    assert world["maker"].get(f"{BALANCE}MC/").status_code == 200
+    assert api.get(f"{BALANCE}MA/").status_code == 404  # another dealer's stays invisible
+    assert world["maker"].get(f"{BALANCE}NO-SUCH/").status_code == 404
+    refused = _request(api, "2.00")
+    assert _errors(refused) == [("planned_spend", "insufficient_funds")]
