@@ -168,3 +168,25 @@ def test_an_extension_of_a_registration_not_yet_approved_is_refused(world):
     deal = _register(world["a_api"])
     response = world["a_api"].post(f"{URL}{deal['id']}/extend/", {"reason": "x"}, format="json")
     assert response.status_code == 400 and _codes(response) == [("status", "invalid_status")]
+
+
+def test_only_an_approved_or_won_deal_protects_a_sale(world):
+    waiting = _register(world["a_api"], customer_name="等待公司")
+    won = _approved(world)
+    world["clock"].set(sh(2026, 12, 10, 9, 0))
+    assert world["a_api"].post(f"{URL}{won['id']}/won/").json()["status"] == "won"
+    sold = "2026-12-09T10:00:00+08:00"
+    refused = world["a_api"].post(
+        SALES, {"lines": [_sale("W-1", sold, waiting["number"])]}, format="json"
+    )
+    assert _codes(refused) == [("lines.0.deal", "deal_not_protected")]
+    # a won deal keeps protecting the sales of its window, and only those
+    world["clock"].set(sh(2027, 3, 10, 9, 0))
+    lines = [
+        _sale("W-2", sold, won["number"]),
+        _sale("W-3", "2027-03-03T08:00:00+08:00", won["number"]),
+    ]
+    response = world["a_api"].post(SALES, {"lines": lines}, format="json")
+    assert _codes(response) == [("lines.1.deal", "deal_not_protected")]
+    accepted = world["a_api"].post(SALES, {"lines": lines[:1]}, format="json")
+    assert accepted.status_code == 201, accepted.json()

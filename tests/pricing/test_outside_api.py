@@ -12,7 +12,14 @@ from rest_framework.test import APIClient
 
 from portal import events
 from portal.models import Event
-from pricing.models import Campaign, PriceBreach, PriceCheck, PriceGuide, Promotion
+from pricing.models import (
+    Campaign,
+    PriceBreach,
+    PriceCheck,
+    PriceGuide,
+    PricingTicket,
+    Promotion,
+)
 from tests.conflicts.factories import defaults as sla_defaults
 from tests.factories import StaffUserFactory, TerritoryFactory, region_tree
 from tests.pricing.factories import campaign, product, sh, territory
@@ -331,3 +338,41 @@ def test_a_retried_promotion_with_the_same_idempotency_key_is_created_once(shop)
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[0].json()["id"] == responses[1].json()["id"]
     assert Promotion.objects.count() == 1
+
+
+def test_a_promotion_covers_its_own_dealer_and_its_days_in_manufacturer_time(shop, other_dealer):
+    _guide(shop, "900.00", "2026-11-01T00:00:00+08:00")
+    campaign()
+    territory(shop["dealer"])
+    territory(other_dealer)
+    mine = shop["api"].post(PROMOTIONS, _promotion_body(discount="0.15"), format="json")
+    assert mine.json()["status"] == "approved"  # floor 850.00 for this dealer in November
+    verdicts = _sell(
+        shop,
+        [
+            ("LAST-DAY", 2, "1700.00", "2026-11-30T23:59:59+08:00", "CN-GD-SZ"),
+            # 30 November 16:00 UTC is 1 December in Shanghai: the promotion has ended
+            ("NEXT-DAY", 2, "1700.00", "2026-11-30T16:00:00Z", "CN-GD-SZ"),
+            ("ELSEWHERE", 2, "1700.00", "2026-11-15T10:00:00+08:00", "CN-GD-GZ"),
+        ],
+        at=sh(2026, 12, 2, 9, 0),
+    )
+    assert verdicts == {
+        "LAST-DAY": (False, None),
+        "NEXT-DAY": (True, D("900.00")),
+        "ELSEWHERE": (True, D("900.00")),
+    }
+    assert [str(t.month) for t in PricingTicket.objects.order_by("month")] == [
+        "2026-11-01",
+        "2026-12-01",
+    ]
+    # another dealer's promotion lowers nobody else's floor
+    PriceCheck.objects.all().delete()
+    PriceBreach.objects.all().delete()
+    Promotion.objects.filter(dealer=shop["dealer"]).update(dealer=other_dealer)
+    again = _sell(
+        shop,
+        [("OTHERS", 2, "1700.00", "2026-11-20T10:00:00+08:00", "CN-GD-SZ")],
+        at=sh(2026, 12, 2, 9, 0),
+    )
+    assert again == {"OTHERS": (True, D("900.00"))}
