@@ -190,3 +190,22 @@ def test_only_an_approved_or_won_deal_protects_a_sale(world):
     assert _codes(response) == [("lines.1.deal", "deal_not_protected")]
     accepted = world["a_api"].post(SALES, {"lines": lines[:1]}, format="json")
     assert accepted.status_code == 201, accepted.json()
+
+
+@pytest.mark.parametrize("grant", [True, False])
+def test_an_extension_asked_on_the_last_day_is_decided_after_the_nightly_expiry(world, grant):
+    """Asked at 23:00 on the last day, the extension is still waiting when the job runs at
+    00:20: the registration stays approved (unprotected past its last day) until staff
+    decide; granted it runs 30 more days, declined the next run expires it."""
+    deal = _approved(world)
+    world["clock"].set(sh(2027, 3, 2, 23, 0))
+    world["a_api"].post(f"{URL}{deal['id']}/extend/", {"reason": "tender"}, format="json")
+    assert "0 deal registration(s) expired" in _expire("2027-03-03T00:20:00+08:00")
+    world["clock"].set(sh(2027, 3, 3, 9, 0))
+    decided = world["maker"].post(f"{URL}{deal['id']}/extend/", {"grant": grant}, format="json")
+    assert decided.status_code == 200, decided.json()
+    expected = ("approved", "2027-04-01") if grant else ("declined", "2027-03-02")
+    assert (decided.json()["extension"], decided.json()["protected_until"]) == expected
+    _expire("2027-03-04T00:20:00+08:00")
+    status = DealRegistration.objects.get(pk=deal["id"]).status
+    assert status == ("approved" if grant else "expired")
