@@ -29,6 +29,7 @@ from portal.messages import Message
 from portal.notifications import notification_send
 from pricing import calculations as calc
 from pricing.models import Campaign, CampaignMaterial, Promotion
+from pricing.selectors import regions_nesting
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
@@ -123,10 +124,10 @@ def campaign_create(
 
 
 def campaign_dealers(campaign: Campaign):
-    """The dealers of a campaign's regions: home region or a territory inside one."""
-    q = Q()
-    for code in campaign.regions.values_list("code", flat=True):
-        q |= Q(region__code=code) | Q(region__code__startswith=code + "-")
+    """The dealers of a campaign's regions: home region or a territory that nests with one
+    of them (the same, above or below: a Guangdong holder hears of a Shenzhen campaign) —
+    the dealers whose Promotions page shows the campaign."""
+    q = regions_nesting("region__code", list(campaign.regions.values_list("code", flat=True)))
     holders = Territory.objects.filter(q).values("dealer_id")
     return Dealer.objects.exclude(status=Dealer.Status.TERMINATED).filter(q | Q(pk__in=holders))
 
@@ -210,7 +211,9 @@ def promotion_outside(campaign: Campaign, *, discount, starts_on, ends_on, regio
 
 
 def promotion_url(promotion: Promotion) -> str:
-    return f"/api/v1/promotions/{promotion.pk}/"
+    """Where a notification about a promotion leads: its row on the Promotions page (the
+    dealer's list, or the channel manager's decision queue)."""
+    return f"/promotions/#promotion-{promotion.pk}"
 
 
 @transaction.atomic
