@@ -288,6 +288,21 @@ def promotion_submit(
     return promotion
 
 
+def _check_region_manager(who, promotion: Promotion) -> None:
+    """A pending promotion waits for the channel managers of its regions (those notified:
+    of each region, or of its nearest ancestor that has any); a manager of other regions
+    does not decide it. Manufacturer keys and superusers may; when none of its regions has a
+    manager, any channel manager may."""
+    user = who.user if who.api_key is None else None
+    if user is None or user.is_superuser:
+        return
+    managers = {u.pk for region in promotion.regions.all() for u in region_channel_managers(region)}
+    if managers and user.pk not in managers:
+        raise PermissionDenied(
+            _("Only a channel manager of the promotion's regions decides this promotion.")
+        )
+
+
 @transaction.atomic
 def promotion_decide(
     *, actor, promotion: Promotion, approve: bool, reason: str = "", now=None
@@ -298,6 +313,7 @@ def promotion_decide(
     if not who.manufacturer or not (who.api_key is not None or who.in_group("channel_manager")):
         raise PermissionDenied(_("Only channel managers decide on promotions."))
     promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)
+    _check_region_manager(who, promotion)
     if promotion.status != Promotion.Status.PENDING:
         raise _error("status", _("This promotion is already decided."), "already_decided")
     reason = (reason or "").strip()
