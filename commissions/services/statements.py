@@ -106,17 +106,33 @@ class ComponentRow(NamedTuple):
 
 @dataclass
 class RefreshPlan:
-    """What refreshing one locked draft writes (computed in memory, written in bulk)."""
+    """What refreshing one locked draft writes (computed in memory, written in bulk);
+    ``figures``: the statement's new figures when it changed (``REFRESHED_FIELDS``)."""
 
     result: str  # "updated" or "unchanged"
     to_create: list
     to_update: list
     to_delete: list
+    figures: dict | None = None
+
+
+#: the statement fields a refresh writes
+REFRESHED_FIELDS = [
+    "plan_id",
+    "step_mode",
+    "base_rate",
+    "tier_code",
+    "net_sales",
+    "line_count",
+    "total",
+    "currency",
+    "computed_at",
+]
 
 
 def _refresh_plan(
     *,
-    statement: CommissionStatement,
+    stored: dict,
     existing: list,
     month_plan: selectors.MonthPlan,
     net_sales: Decimal,
@@ -127,8 +143,8 @@ def _refresh_plan(
 ) -> RefreshPlan:
     """Rebuild a locked draft's computed components (base, step, tier, deal, late) from scratch,
     keeping their rows (and so dispute links) where the figures are the same, and leaving
-    adjustments and booked bonuses untouched. No query: ``existing`` are the draft's
-    components; the statement's figures are set on ``statement`` (not saved)."""
+    adjustments and booked bonuses untouched. No query: ``stored`` are the draft's stored
+    fields (by attribute name), ``existing`` its components."""
     result = calc.month_commission(net_sales, month_plan.terms, deals)
     desired: dict[tuple, tuple[calc.Component, int | None]] = {
         (c.kind, None): (c, None) for c in result.components
@@ -144,8 +160,8 @@ def _refresh_plan(
         if row is None:
             to_create.append(
                 StatementComponent(
-                    statement=statement,
-                    dealer_id=statement.dealer_id,
+                    statement_id=stored["id"],
+                    dealer_id=stored["dealer_id"],
                     kind=component.kind,
                     amount=component.amount,
                     derivation=component.derivation,
@@ -175,29 +191,22 @@ def _refresh_plan(
         "net_sales": Decimal(net_sales).quantize(calc.CENT),
         "line_count": line_count,
         "total": total,
-        "currency": month_plan.dealer.currency,
+        "currency": month_plan.currency,
     }
-    changed = [name for name, value in figures.items() if getattr(statement, name) != value]
+    changed = [name for name, value in figures.items() if stored[name] != value]
     if changed or to_create or to_update or to_delete:
-        for name, value in figures.items():
-            setattr(statement, name, value)
-        statement.computed_at = now
-        return RefreshPlan("updated", to_create, to_update, to_delete)
+        figures["computed_at"] = now
+        return RefreshPlan("updated", to_create, to_update, to_delete, figures)
     return RefreshPlan("unchanged", to_create, to_update, to_delete)
 
 
-#: the statement fields a refresh writes
-REFRESHED_FIELDS = [
-    "plan_id",
-    "step_mode",
-    "base_rate",
-    "tier_code",
-    "net_sales",
-    "line_count",
-    "total",
-    "currency",
-    "computed_at",
-]
+def _write_components(to_create: list, to_update: list, to_delete: list) -> None:
+    if to_delete:
+        StatementComponent.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
+    if to_create:
+        StatementComponent.objects.bulk_create(to_create)
 
 
 def _refresh(
@@ -213,7 +222,7 @@ def _refresh(
     """Refresh one locked draft (see :func:`_refresh_plan`). Returns "updated" or
     "unchanged"."""
     plan = _refresh_plan(
-        statement=statement,
+        stored={name: getattr(statement, name) for name in _STATEMENT_FIELDS},
         existing=list(statement.components.all()),
         month_plan=month_plan,
         net_sales=net_sales,
@@ -222,13 +231,10 @@ def _refresh(
         now=now,
         deals=deals,
     )
-    if plan.to_delete:
-        StatementComponent.objects.filter(pk__in=plan.to_delete).delete()
-    if plan.to_update:
-        StatementComponent.objects.bulk_update(plan.to_update, ["amount", "derivation"])
-    if plan.to_create:
-        StatementComponent.objects.bulk_create(plan.to_create)
-    if plan.result == "updated":
+    _write_components(plan.to_create, plan.to_update, plan.to_delete)
+    if plan.figures is not None:
+        for name, value in plan.figures.items():
+            setattr(statement, name, value)
         statement.save(update_fields=REFRESHED_FIELDS)
     return plan.result
 
@@ -236,19 +242,46 @@ def _refresh(
 #: dealers per transaction of the statement run
 CHUNK_SIZE = 200
 
+#: a statement's fields as the run reads them under its lock: a row becomes a model object
+#: only when the run writes it
+_STATEMENT_FIELDS = [f.attname for f in CommissionStatement._meta.concrete_fields]
+
 
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), CHUNK_SIZE):
         yield ids[i : i + CHUNK_SIZE]
 
 
-def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]:
-    return {
-        s.dealer_id: s
-        for s in CommissionStatement.objects.select_for_update()
+def _lock_statements(month: Month, dealer_ids) -> dict[int, dict]:
+    """The month's statements of ``dealer_ids`` locked in primary-key order, as
+    ``{dealer_id: {field: value}}``."""
+    rows = (
+        CommissionStatement.objects.select_for_update()
         .filter(dealer_id__in=dealer_ids, period=month.first_day)
         .order_by("pk")
-    }
+        .values_list(*_STATEMENT_FIELDS)
+    )
+    statements = (dict(zip(_STATEMENT_FIELDS, row, strict=True)) for row in rows)
+    return {stored["dealer_id"]: stored for stored in statements}
+
+
+def _statement(stored: dict) -> CommissionStatement:
+    """The model object of a statement read by :func:`_lock_statements` (as a query makes
+    it)."""
+    return CommissionStatement.from_db(
+        CommissionStatement.objects.db, _STATEMENT_FIELDS, list(stored.values())
+    )
+
+
+def _components_of(drafts: list[int]) -> dict[int, list[ComponentRow]]:
+    components = defaultdict(list)
+    for row in (
+        StatementComponent.objects.filter(statement_id__in=drafts)
+        .order_by("pk")
+        .values_list("statement_id", *ComponentRow._fields)
+    ):
+        components[row[0]].append(ComponentRow(*row[1:]))
+    return components
 
 
 @transaction.atomic
@@ -262,9 +295,7 @@ def _build_chunk(
     missing = [d for d in plans if d not in statements]
     if missing:
         new = [
-            CommissionStatement(
-                dealer_id=d, period=month.first_day, currency=plans[d].dealer.currency
-            )
+            CommissionStatement(dealer_id=d, period=month.first_day, currency=plans[d].currency)
             for d in missing
         ]
         try:
@@ -273,23 +304,17 @@ def _build_chunk(
         except IntegrityError:  # a concurrent run created some: take theirs
             CommissionStatement.objects.bulk_create(new, ignore_conflicts=True)
         statements.update(_lock_statements(month, missing))
-    drafts = [s.pk for s in statements.values() if not s.is_locked]
-    components = defaultdict(list)
-    for row in (
-        StatementComponent.objects.filter(statement_id__in=drafts)
-        .order_by("pk")
-        .values_list("statement_id", *ComponentRow._fields)
-    ):
-        components[row[0]].append(ComponentRow(*row[1:]))
+    draft = CommissionStatement.Status.DRAFT
+    components = _components_of([s["id"] for s in statements.values() if s["status"] == draft])
     outcomes, changed, to_create, to_update, to_delete = [], [], [], [], []
     for dealer_id in plans:
-        statement = statements[dealer_id]
-        result = "locked"
-        if not statement.is_locked:
+        stored = statements[dealer_id]
+        result, net_sales, total = "locked", stored["net_sales"], stored["total"]
+        if stored["status"] == draft:
             net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
             plan = _refresh_plan(
-                statement=statement,
-                existing=components[statement.pk],
+                stored=stored,
+                existing=components[stored["id"]],
                 month_plan=plans[dealer_id],
                 net_sales=net,
                 line_count=count,
@@ -301,23 +326,16 @@ def _build_chunk(
             to_update += plan.to_update
             to_delete += plan.to_delete
             result = "created" if dealer_id in missing else plan.result
-            if plan.result == "updated":
+            if plan.figures is not None:
+                statement = _statement(stored)
+                for name, value in plan.figures.items():
+                    setattr(statement, name, value)
                 changed.append(statement)
+                net_sales, total = statement.net_sales, statement.total
         outcomes.append(
-            BuildOutcome(
-                dealer_id,
-                None if dry_run else statement.pk,
-                result,
-                statement.net_sales,
-                statement.total,
-            )
+            BuildOutcome(dealer_id, None if dry_run else stored["id"], result, net_sales, total)
         )
-    if to_delete:
-        StatementComponent.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
-    if to_create:
-        StatementComponent.objects.bulk_create(to_create)
+    _write_components(to_create, to_update, to_delete)
     if changed:
         bulk_update_with_history(changed, CommissionStatement, REFRESHED_FIELDS, **history_attrs())
     if dry_run:
@@ -337,24 +355,27 @@ def statements_build(
     (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it).
     Drafts are recomputed from scratch, deterministically; approved and paid statements are
     left alone ("locked"). Net sales come from one aggregate query for all dealers (which
-    also rebuilds the month's sales rollup); the statements are then written in chunks of
-    dealers, one transaction and a constant number of queries each (:func:`_build_chunk`)
-    — none of it grows with the lines. ``dry_run`` computes and rolls back."""
+    also rebuilds the month's sales rollup), late lines and deals from one query each; the
+    statements are then written in chunks of dealers, one transaction and a constant number
+    of queries each (:func:`_build_chunk`) — none of it grows with the lines."""
     now = now or timezone.now()
     month = Month.of(period)
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
+    ids = sorted(plans)
     if dry_run:
-        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
+        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=ids)
     else:  # the same aggregate rebuilds the month's sales rollup
-        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
+        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=ids)
+    late = _late_lines(month=month, dealer_ids=ids) if ids else {}
+    deals = selectors.month_deal_sales_by_dealer(month=month, dealer_ids=ids) if ids else {}
     outcomes = []
-    for chunk in _chunks(sorted(plans)):
+    for chunk in _chunks(ids):
         done = _build_chunk(
             month=month,
             plans={d: plans[d] for d in chunk},
             sales=sales,
-            late=_late_lines(month=month, dealer_ids=chunk),
-            deals=selectors.month_deal_sales_by_dealer(month=month, dealer_ids=chunk),
+            late=late,
+            deals=deals,
             dry_run=dry_run,
             now=now,
         )

@@ -36,7 +36,7 @@ def _old_statements_build(*, period, dealer_ids=None, now=None):
             statement, created = CommissionStatement.objects.select_for_update().get_or_create(
                 dealer_id=dealer_id,
                 period=month.first_day,
-                defaults={"currency": plans[dealer_id].dealer.currency},
+                defaults={"currency": plans[dealer_id].currency},
             )
             if statement.is_locked:
                 result = "locked"
@@ -177,3 +177,15 @@ def test_statement_run_queries_do_not_grow_with_dealers_or_lines():
     )
     assert first_small == first_large
     assert again_small == again_large
+
+
+def test_late_lines_and_deals_are_read_once_per_run_not_per_chunk(monkeypatch):
+    monkeypatch.setattr(statements_module, "CHUNK_SIZE", 2)
+    ids = [d.pk for d in _generated(6, seed=3)]  # three chunks
+    services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+    with CaptureQueriesContext(connection) as ctx:  # a re-run
+        services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([s for s in sql if '"deals_dealregistration"' in s]) == 1
+    assert len([s for s in sql if '"counted_in_id" IS NULL' in s]) == 1
+    assert len([s for s in sql if "FOR UPDATE" in s]) == 3  # each chunk locks its own
