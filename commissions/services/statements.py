@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -18,6 +20,7 @@ from commissions import rollup, selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from portal.audit import history_attrs
 from portal.clock import manufacturer_zone
+from portal.jsonb import jsonb_text
 from portal.periods import Month
 
 
@@ -95,13 +98,27 @@ def _retotal(statement: CommissionStatement) -> Decimal:
 
 
 class ComponentRow(NamedTuple):
-    """What a refresh reads of an existing component (no model object)."""
+    """What a refresh reads of an existing component (no model object); ``derivation``:
+    the database's text of the stored JSON (not decoded)."""
 
     pk: int
     kind: str
     sale_line_id: int | None
     amount: Decimal
-    derivation: dict
+    derivation: str
+
+
+def _same_derivation(stored: dict | str, new: dict) -> bool:
+    """Whether a stored derivation (a dict, or the database's text of the stored JSON) says
+    what ``new`` says. The text is first compared with PostgreSQL's own rendering of
+    ``new`` (:func:`portal.jsonb.jsonb_text`), which spares decoding thousands of them on a
+    re-run; only text that differs (another database, a value it does not render) is
+    decoded and compared as values."""
+    if isinstance(stored, str):
+        if stored == jsonb_text(new):
+            return True
+        stored = json.loads(stored)
+    return stored == new
 
 
 @dataclass
@@ -169,7 +186,9 @@ def _refresh_plan(
                     created_by="system",
                 )
             )
-        elif row.amount != component.amount or row.derivation != component.derivation:
+        elif row.amount != component.amount or not _same_derivation(
+            row.derivation, component.derivation
+        ):
             to_update.append(
                 StatementComponent(
                     pk=row.pk, amount=component.amount, derivation=component.derivation
@@ -277,8 +296,9 @@ def _components_of(drafts: list[int]) -> dict[int, list[ComponentRow]]:
     components = defaultdict(list)
     for row in (
         StatementComponent.objects.filter(statement_id__in=drafts)
+        .annotate(derivation_text=Cast("derivation", TextField()))
         .order_by("pk")
-        .values_list("statement_id", *ComponentRow._fields)
+        .values_list("statement_id", "pk", "kind", "sale_line_id", "amount", "derivation_text")
     ):
         components[row[0]].append(ComponentRow(*row[1:]))
     return components

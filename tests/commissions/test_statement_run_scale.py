@@ -189,3 +189,20 @@ def test_late_lines_and_deals_are_read_once_per_run_not_per_chunk(monkeypatch):
     assert len([s for s in sql if '"deals_dealregistration"' in s]) == 1
     assert len([s for s in sql if '"counted_in_id" IS NULL' in s]) == 1
     assert len([s for s in sql if "FOR UPDATE" in s]) == 3  # each chunk locks its own
+
+
+def test_stored_derivations_compare_as_text_else_as_values():
+    new = {"formula": "net_sales × base_rate", "exact": "1.5", "steps": [{"rate": "0.02"}]}
+    same = statements_module._same_derivation
+    assert same(
+        '{"exact": "1.5", "steps": [{"rate": "0.02"}], "formula": "net_sales × base_rate"}', new
+    )
+    # another database's text of the same JSON, or a model's dict: compared as values
+    assert same(
+        '{"formula":"net_sales \\u00d7 base_rate","exact":"1.5","steps":[{"rate":"0.02"}]}', new
+    )
+    assert same(dict(new), new)
+    assert not same(
+        '{"exact": "1.50", "steps": [{"rate": "0.02"}], "formula": "net_sales × base_rate"}', new
+    )
+    assert not same({**new, "exact": "1.50"}, new)
