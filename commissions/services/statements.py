@@ -44,9 +44,11 @@ def _late_lines(
     never by comparing the times of reporting and approval. For a draft: the lines no
     approved statement has counted yet, reported before the month ends and not already late
     in another month's draft. ``counted_in``: the lines that statement counted (its approval
-    recomputes from exactly those). Two queries."""
+    recomputes from exactly those). ``dealer_ids``: None for every dealer. Two queries."""
     start, end = month.bounds()
-    lines = SaleLine.objects.filter(dealer_id__in=list(dealer_ids), sold_at__lt=start)
+    lines = SaleLine.objects.filter(sold_at__lt=start)
+    if dealer_ids is not None:
+        lines = lines.filter(dealer_id__in=list(dealer_ids))
     if counted_in is not None:
         lines = lines.filter(counted_in=counted_in)
     else:
@@ -386,8 +388,11 @@ def statements_build(
         sales = selectors.month_sales_by_dealer(month=month, dealer_ids=ids)
     else:  # the same aggregate rebuilds the month's sales rollup
         sales = rollup.month_sales_rebuilt(month=month, dealer_ids=ids)
-    late = _late_lines(month=month, dealer_ids=ids) if ids else {}
-    deals = selectors.month_deal_sales_by_dealer(month=month, dealer_ids=ids) if ids else {}
+    # A run over every dealer reads every dealer's late lines and deals (and uses those of
+    # the dealers with a plan): thousands of ids cost more to send and plan than to read.
+    scope = None if dealer_ids is None else ids
+    late = _late_lines(month=month, dealer_ids=scope) if ids else {}
+    deals = selectors.month_deal_sales_by_dealer(month=month, dealer_ids=scope) if ids else {}
     outcomes = []
     for chunk in _chunks(ids):
         done = _build_chunk(

@@ -3,8 +3,9 @@ oracle of ``test_statement_run_reference.py``: the run that replaced it must wri
 statements, components (derivations to the byte), rollup rows, history and job runs.
 
 Only the parts B3 rewrote are copied (the plans' selector, the month's rollup rebuild, the
-chunk's refresh); the arithmetic (``commissions.calculations``) and the late lines' and
-deals' reads are the ones on main. Not a test module: nothing here is collected."""
+late lines' read, the chunk's refresh); the arithmetic's public functions
+(``commissions.calculations``, whose fast path is held to them by
+``test_calculations_fast_path``) and the deals' read are the ones on main. Not a test module: nothing here is collected."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -29,9 +30,10 @@ from commissions.models import (
     SalesMonth,
     StatementComponent,
 )
-from commissions.services.statements import BuildOutcome, _late_lines
+from commissions.services.statements import BuildOutcome
 from dealers.models import Agreement, Dealer, Tier
 from portal.audit import history_attrs
+from portal.clock import manufacturer_zone
 from portal.periods import Month
 
 
@@ -134,6 +136,65 @@ def month_sales_rebuilt(*, month: Month, dealer_ids) -> dict[int, tuple[Decimal,
         sales[dealer_id][0] += net
         sales[dealer_id][1] += n
     return {dealer: (calc.money(net), n) for dealer, (net, n) in sales.items()}
+
+
+def _late_lines(
+    *, month: Month, dealer_ids, counted_in: CommissionStatement | None = None
+) -> dict[int, list[tuple[int, calc.Component]]]:
+    """The ``late`` components of ``month``: one per line sold in an earlier month whose
+    statement is approved or paid and did not count it (amount × that month's base rate).
+
+    A line counts exactly once (DOMAIN.md §6.3), so which lines are late is decided by
+    ``SaleLine.counted_in`` — set under the statement's lock when a statement is approved —
+    never by comparing the times of reporting and approval. For a draft: the lines no
+    approved statement has counted yet, reported before the month ends and not already late
+    in another month's draft. ``counted_in``: the lines that statement counted (its approval
+    recomputes from exactly those). Two queries."""
+    start, end = month.bounds()
+    lines = SaleLine.objects.filter(dealer_id__in=list(dealer_ids), sold_at__lt=start)
+    if counted_in is not None:
+        lines = lines.filter(counted_in=counted_in)
+    else:
+        late_elsewhere = StatementComponent.objects.filter(
+            kind=StatementComponent.Kind.LATE, sale_line=OuterRef("pk")
+        ).exclude(statement__period=month.first_day)
+        lines = lines.filter(counted_in__isnull=True, reported_at__lt=end).exclude(
+            Exists(late_elsewhere)
+        )
+    candidates = list(
+        lines.only("pk", "dealer_id", "external_id", "amount", "sold_at", "reported_at").order_by(
+            "pk"
+        )
+    )
+    if not candidates:
+        return {}
+    months = {Month.of(line.sold_at).first_day for line in candidates}
+    locked = {
+        (s.dealer_id, s.period): s
+        for s in CommissionStatement.objects.filter(
+            dealer_id__in={line.dealer_id for line in candidates},
+            period__in=months,
+            status__in=[CommissionStatement.Status.APPROVED, CommissionStatement.Status.PAID],
+        ).only("pk", "dealer_id", "period", "approved_at", "base_rate")
+    }
+    zone = manufacturer_zone()
+    result: dict[int, list] = defaultdict(list)
+    for line in candidates:
+        sold_month = Month.of(line.sold_at)
+        statement = locked.get((line.dealer_id, sold_month.first_day))
+        if statement is None or statement.base_rate is None:
+            continue
+        component = calc.late_component(
+            line.amount,
+            statement.base_rate,
+            sale_line=line.external_id,
+            sold_at=line.sold_at.astimezone(zone).isoformat(),
+            sold_in=str(sold_month),
+            reported_at=line.reported_at.astimezone(zone).isoformat(),
+            approved_at=statement.approved_at.astimezone(zone).isoformat(),
+        )
+        result[line.dealer_id].append((line.pk, component))
+    return result
 
 
 class ComponentRow(NamedTuple):
