@@ -3,9 +3,8 @@ oracle of ``test_statement_run_reference.py``: the run that replaced it must wri
 statements, components (derivations to the byte), rollup rows, history and job runs.
 
 Only the parts B3 rewrote are copied (the plans' selector, the month's rollup rebuild, the
-late lines' read, the chunk's refresh); the arithmetic's public functions
-(``commissions.calculations``, whose fast path is held to them by
-``test_calculations_fast_path``) and the deals' read are the ones on main. Not a test module: nothing here is collected."""
+late lines' read, the chunk's refresh, and the month's arithmetic in
+``reference_calculations.py``); the deals' read is the one on main. Not a test module: nothing here is collected."""
 
 from __future__ import annotations
 
@@ -35,6 +34,7 @@ from dealers.models import Agreement, Dealer, Tier
 from portal.audit import history_attrs
 from portal.clock import manufacturer_zone
 from portal.periods import Month
+from tests.commissions import reference_calculations as arithmetic
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _late_lines(
         statement = locked.get((line.dealer_id, sold_month.first_day))
         if statement is None or statement.base_rate is None:
             continue
-        component = calc.late_component(
+        component = arithmetic.late_component(
             line.amount,
             statement.base_rate,
             sale_line=line.external_id,
@@ -219,7 +219,7 @@ REFRESHED_FIELDS = [
 
 
 def _refresh_plan(*, statement, existing, month_plan, net_sales, line_count, late, now, deals):
-    result = calc.month_commission(net_sales, month_plan.terms, deals)
+    result = arithmetic.month_commission(net_sales, month_plan.terms, deals)
     desired = {(c.kind, None): (c, None) for c in result.components}
     for line_id, component in late:
         desired[("late", line_id)] = (component, line_id)
