@@ -5,7 +5,9 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
 
 from commissions import rollup, services
 from commissions.models import SaleLine, SalesMonth
@@ -107,3 +109,15 @@ def test_rebuild_over_the_whole_month_keeps_to_the_dealers_asked(monkeypatch):
         (dealers[1].pk, D("1000.00")),
         (dealers[2].pk, D("1.00")),  # not asked: left as it was
     ]
+
+
+def test_rebuild_that_changes_nothing_sends_no_write():
+    dealer = DealerFactory()
+    give_plan(dealer, plan_p())
+    sale(dealer, "1000.00", local(2026, 10, 5, 10, 0))
+    october = Month.of(dt.date(2026, 10, 1))
+    rollup.month_sales_rebuilt(month=october, dealer_ids=[dealer.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        sales = rollup.month_sales_rebuilt(month=october, dealer_ids=[dealer.pk])
+    assert sales == {dealer.pk: (D("1000.00"), 1)}
+    assert not [q for q in ctx.captured_queries if "INSERT" in q["sql"]]
