@@ -33,14 +33,21 @@ def _order(keys: tuple) -> tuple[tuple[str, str], ...]:
 
 
 def _text(value) -> str:
+    # strings, by far the most common values, are rendered in place (no call per string)
     kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
     if kind is dict:
-        rendered = [prefix + _text(value[key]) for key, prefix in _order(tuple(value))]
+        rendered = []
+        for key, prefix in _order(tuple(value)):
+            item = value[key]
+            rendered.append(
+                prefix + (encode_basestring(item) if type(item) is str else _text(item))
+            )
         return "{" + ", ".join(rendered) + "}"
     if kind is list:
-        return "[" + ", ".join([_text(item) for item in value]) + "]"
+        items = [encode_basestring(i) if type(i) is str else _text(i) for i in value]
+        return "[" + ", ".join(items) + "]"
+    if kind is str:
+        return encode_basestring(value)
     if value is None:
         return "null"
     if kind is bool:
