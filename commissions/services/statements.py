@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -306,13 +306,32 @@ def _components_of(drafts: list[int]) -> dict[int, list[ComponentRow]]:
     return components
 
 
+def _commit_without_waiting() -> None:
+    """Let this transaction's commit return before its WAL is flushed to disk
+    (PostgreSQL's ``synchronous_commit`` for this transaction only). Only for a transaction
+    that wrote nothing but row locks: a crash could lose nothing but those locks, which a
+    crash releases anyway."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 @transaction.atomic
 def _build_chunk(
-    *, month: Month, plans: dict, sales: dict, late: dict, deals: dict, dry_run: bool, now
+    *,
+    month: Month,
+    plans: dict,
+    sales: dict,
+    late: dict,
+    deals: dict,
+    dry_run: bool,
+    now,
+    own_transaction: bool = False,
 ):
     """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
     missing ones created first, with their history), their components loaded in one query,
-    the arithmetic in memory, then bulk deletes, updates and inserts."""
+    the arithmetic in memory, then bulk deletes, updates and inserts. ``own_transaction``:
+    the chunk's transaction is not part of a caller's; when it then writes nothing (a re-run
+    of unchanged drafts) it commits without waiting for the disk."""
     statements = _lock_statements(month, list(plans))
     missing = [d for d in plans if d not in statements]
     if missing:
@@ -357,6 +376,9 @@ def _build_chunk(
         outcomes.append(
             BuildOutcome(dealer_id, None if dry_run else stored["id"], result, net_sales, total)
         )
+    wrote = bool(missing or changed or to_create or to_update or to_delete)
+    if own_transaction and not wrote and not dry_run and connection.vendor == "postgresql":
+        _commit_without_waiting()
     _write_components(to_create, to_update, to_delete)
     if changed:
         bulk_update_with_history(changed, CommissionStatement, REFRESHED_FIELDS, **history_attrs())
@@ -379,9 +401,12 @@ def statements_build(
     left alone ("locked"). Net sales come from one aggregate query for all dealers (which
     also rebuilds the month's sales rollup), late lines and deals from one query each; the
     statements are then written in chunks of dealers, one transaction and a constant number
-    of queries each (:func:`_build_chunk`) — none of it grows with the lines."""
+    of queries each (:func:`_build_chunk`) — none of it grows with the lines. A chunk that
+    changes nothing writes nothing (and, in a transaction of its own, does not wait for the
+    disk to commit its row locks)."""
     now = now or timezone.now()
     month = Month.of(period)
+    own_transactions = not connection.in_atomic_block
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
     ids = sorted(plans)
     if dry_run:
@@ -403,6 +428,7 @@ def statements_build(
             deals=deals,
             dry_run=dry_run,
             now=now,
+            own_transaction=own_transactions,
         )
         outcomes.extend(done)
         if on_progress is not None:

@@ -206,3 +206,22 @@ def test_stored_derivations_compare_as_text_else_as_values():
         '{"exact": "1.50", "steps": [{"rate": "0.02"}], "formula": "net_sales × base_rate"}', new
     )
     assert not same({**new, "exact": "1.50"}, new)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_that_writes_nothing_commits_without_waiting_for_the_disk(monkeypatch):
+    monkeypatch.setattr(statements_module, "CHUNK_SIZE", 2)
+    dealers = _generated(4, seed=5)  # two chunks
+    ids = [d.pk for d in dealers]
+
+    def run():
+        with CaptureQueriesContext(connection) as ctx:
+            services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+        return sum("synchronous_commit" in q["sql"] for q in ctx.captured_queries)
+
+    assert run() == 0  # the first run creates every statement
+    assert run() == 2  # a re-run changes nothing
+    sale(dealers[0], "1.00", local(2026, 10, 9, 10, 0))
+    assert run() == 1  # the first chunk writes
+    with transaction.atomic():  # inside a caller's transaction: the caller's commit
+        assert run() == 0
