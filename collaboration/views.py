@@ -17,6 +17,7 @@ from collaboration.forms import ActionItemForm, ActionItemStatusForm, MeetingFor
 from collaboration.models import ActionItem, Announcement
 from dealers.selectors import dealer_can_write, dealer_list_visible_to
 from portal.access import actor_from, area_required
+from portal.forms import add_service_errors
 
 
 def _can_edit(request, dealer) -> bool:
@@ -24,14 +25,6 @@ def _can_edit(request, dealer) -> bool:
     if actor.manufacturer:
         return request.user.has_perm("collaboration.change_meeting")
     return actor.dealer_id == dealer.pk and dealer_can_write(dealer)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @area_required("company")
@@ -127,7 +120,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=actor, dealer=dealer, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("collaboration:meeting-detail", pk=meeting.pk)
@@ -148,7 +141,7 @@ def meeting_edit(request, pk):
                 **{k: form.cleaned_data[k] for k in services.MEETING_FIELDS},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("collaboration:meeting-detail", pk=meeting.pk)
@@ -168,7 +161,7 @@ def meeting_add_action_item(request, pk):
                 actor=actor_from(request), meeting=meeting, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Action item added."))
             return redirect("collaboration:meeting-detail", pk=meeting.pk)

@@ -17,18 +17,9 @@ from conflicts.models import Ticket, TicketAttachment
 from dealers.selectors import dealer_can_write, dealer_read_only_message
 from portal.access import actor_from, area_required
 from portal.files import download_response
+from portal.forms import add_service_errors
 
 PAGE_SIZE = 50
-
-
-def _errors_to_form(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _can_write(actor) -> bool:
@@ -93,7 +84,7 @@ def ticket_open(request):
                 if data.get("file"):
                     services.ticket_attach(actor=request, ticket=ticket, upload=data["file"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Ticket #%(id)s opened.") % {"id": ticket.pk})
             return redirect("conflicts:detail", pk=ticket.pk)
@@ -241,7 +232,7 @@ def dispute(request):
                     body=form.cleaned_data["body"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             except ObjectDoesNotExist:
                 raise Http404 from None
             else:

@@ -1,9 +1,9 @@
 """Each staff group's home: a registry of sections, each shown to the groups it names.
 
 A section is a selector (``request -> context``, constant queries) and a template. To add
-one (deals to protect, price discipline, MDF claims), append a line to ``SECTIONS``; the
-home shows, in this order, every section of a group the user belongs to (a superuser sees
-them all). Dealers have their own home (``views._dealer_dashboard``)."""
+one (deals to protect, price discipline, promotions, MDF claims), append a line to
+``SECTIONS``; the home shows, in this order, every section of a group the user belongs to
+(a superuser sees them all). Dealers have their own home (``views._dealer_dashboard``)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,13 @@ SECTIONS: list[Section] = [
         {CHANNEL_MANAGER},
         sections.region_deals,
         "_region_deals.html",
+    ),
+    Section(
+        "promotions",
+        _("Promotions to decide"),
+        frozenset({CHANNEL_MANAGER}),
+        sections.region_promotions,
+        "pricing/_promotions_panel.html",
     ),
     _section(
         "sla", _("SLA compliance"), {EXECUTIVE}, sections.sla_compliance, "_sla_compliance.html"

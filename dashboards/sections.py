@@ -11,6 +11,7 @@ from commissions.selectors import statement_list_visible_to
 from conflicts.models import Ticket
 from conflicts.selectors import OPEN_STATUSES, my_queue, ticket_list_visible_to
 from dashboards import selectors as dashboards
+from dealers import selectors as dealer_selectors
 from dealers.models import Application, Region
 from deals.models import DealRegistration
 from deals.selectors import registration_list_visible_to
@@ -20,6 +21,7 @@ from portal.clock import manufacturer_now
 from portal.periods import Quarter
 from portal.roles import STAFF_GROUPS
 from pricing.discipline import discipline_context
+from pricing.selectors import promotions_to_decide
 from reviews.selectors import attainment_ranking, latest_review_quarter
 
 ROWS = 15  # rows per list section; the section links to the full list
@@ -48,9 +50,7 @@ def managed_region_codes(request) -> list[str] | None:
     if request.user.is_superuser:
         return None
     if not hasattr(request, "_managed_region_codes"):  # one query for the three sections
-        request._managed_region_codes = sorted(
-            Region.objects.filter(channel_managers=request.user).values_list("code", flat=True)
-        )
+        request._managed_region_codes = dealer_selectors.managed_region_codes(request.user)
     return request._managed_region_codes
 
 
@@ -159,6 +159,14 @@ def region_deals(request) -> dict:
         waiting = waiting.filter(_subtree(codes, "customer_region__code"))
     rows = list(waiting.order_by("submitted_at", "pk")[:ROWS])
     return {"managed_regions": codes, "region_deals": rows}
+
+
+def region_promotions(request) -> dict:
+    """Local promotions in the manager's regions waiting for a decision (outside a range of
+    their campaign), oldest first (two queries: the rows, their regions)."""
+    codes = managed_region_codes(request)
+    rows = list(promotions_to_decide(request, region_codes=codes)[:ROWS])
+    return {"managed_regions": codes, "region_promotions": rows}
 
 
 def price_discipline(request) -> dict:

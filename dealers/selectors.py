@@ -59,6 +59,14 @@ def region_channel_managers(region):
     return []
 
 
+def managed_region_codes(user) -> list[str] | None:
+    """The codes of the regions a channel manager manages (one query); ``None`` for a
+    superuser, who sees every region."""
+    if user.is_superuser:
+        return None
+    return sorted(user.managed_regions.values_list("code", flat=True))
+
+
 # --- Territories ------------------------------------------------------------------------
 def exclusive_territories_covering(
     *, region, product_line_id: int, on_date: datetime.date, exclude_dealer_id: int | None = None

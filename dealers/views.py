@@ -18,6 +18,7 @@ from dealers.models import Agreement, ApplicationDocument, DealerMembership
 from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
 from portal.files import download_response
+from portal.forms import add_service_errors
 
 #: at most this many application submissions per IP address and window
 APPLY_RATE = getattr(settings, "DEALER_APPLY_RATE", (5, 3600))
@@ -61,7 +62,7 @@ def apply(request):
                     language=translation.get_language() or "",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 request.session["dealers_application"] = application.number
                 return redirect("dealers:apply_thanks")
@@ -73,14 +74,6 @@ def apply(request):
 def apply_thanks(request):
     number = request.session.pop("dealers_application", None)
     return render(request, "dealers/apply_thanks.html", {"number": number})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def application_document(request, pk):
@@ -217,7 +210,7 @@ def members(request, dealer):
                     dealer=dealer, invited_by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -181,11 +181,17 @@ class DealRegistration(models.Model):
             return None
         return calculations.days_left(self.protected_until, today)
 
+    #: statuses of a registration whose protection window still stands for the sales made
+    #: inside it: an expired one was protected through its last day (a line sold then and
+    #: reported after the daily expiry still names it); a lost one gave the customer up
+    PROTECTING_STATUSES = (Status.APPROVED, Status.WON, Status.EXPIRED)
+
     def protected_on(self, day) -> bool:
-        """Whether the deal protects its dealer on ``day`` (a manufacturer date): approved
-        (or won) and not past its last day of protection."""
+        """Whether the deal protected its dealer on ``day`` (a manufacturer date): approved,
+        won or since expired, and ``day`` not past its last day of protection (§12: the
+        deal is "protected at ``sold_at``", whenever the line is reported)."""
         return (
-            self.status in (self.Status.APPROVED, self.Status.WON)
+            self.status in self.PROTECTING_STATUSES
             and self.protected_until is not None
             and day <= self.protected_until
         )

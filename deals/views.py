@@ -23,6 +23,7 @@ from deals.forms import DealRegistrationForm, ExtensionForm, RejectForm
 from deals.models import DealRegistration
 from portal.access import actor_from, area_required
 from portal.clock import manufacturer_today
+from portal.forms import add_service_errors
 
 S = DealRegistration.Status
 PAGE_SIZE = 50
@@ -47,16 +48,6 @@ def _dealer(request):
     if not actor.is_dealer:
         raise Http404
     return actor
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -103,7 +94,7 @@ def registration_new(request):
         try:
             registration = services.deal_registration_submit(actor=request, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -32,7 +32,9 @@ def levels_ensure(pairs: list[tuple[int, int]], *, now: datetime) -> None:
                 "(warehouse_id, product_id, quantity, updated_at) "
                 "SELECT w, p, 0, %s FROM unnest(%s::bigint[], %s::bigint[]) AS b(w, p) "
                 "ORDER BY w, p ON CONFLICT (warehouse_id, product_id) DO NOTHING",
-                [now, [w for w, _ in ordered], [p for _, p in ordered]],
+                # array literals, as in sets_apply: a list would be adapted value by value
+                # into an ARRAY[…] expression of 10,000 elements for the server to parse
+                [now, _array(w for w, _ in ordered), _array(p for _, p in ordered)],
             )
         return
     StockLevel.objects.bulk_create(

@@ -12,7 +12,8 @@ later, partner systems through webhooks, DOMAIN.md §15) that something happened
                      name="conflicts.open_channel_conflicts")
 
 :func:`record` writes an :class:`~portal.event_models.Event` row in the caller's transaction
-and, on commit, queues ``portal.tasks.dispatch_event``. :func:`event_dispatch` runs every
+and, on commit, queues ``portal.tasks.dispatch_event`` (``dispatch_event_batch`` for the
+events of one :func:`record_many`). :func:`event_dispatch` runs every
 subscriber of the topic that has not handled the event yet, each in its own transaction
 together with its :class:`~portal.event_models.EventHandled` row; a failing subscriber is
 logged and retried by the sweep (:func:`events_dispatch_pending`, every minute) without
@@ -198,17 +199,28 @@ def record_many(topic: str, items) -> list[Event]:
     return events
 
 
+#: events recorded together are queued in messages of at most this many ids
+ENQUEUE_BATCH = 200
+
+
 def _enqueue(event_ids: list[int]) -> None:
     # The task module is an interface above this one; it is imported when first needed.
-    from portal.tasks import dispatch_event
+    from portal.tasks import dispatch_event, dispatch_event_batch
 
-    for event_id in event_ids:
+    if len(event_ids) == 1:
+        messages = [(dispatch_event, event_ids[0])]
+    else:  # one broker round trip for the events of one call (e.g. one per dealer of a sync)
+        messages = [
+            (dispatch_event_batch, event_ids[i : i + ENQUEUE_BATCH])
+            for i in range(0, len(event_ids), ENQUEUE_BATCH)
+        ]
+    for task, argument in messages:
         try:
-            dispatch_event.delay(event_id)
+            task.delay(argument)
         except Exception:
             # The caller's change is committed; failing its request now would help nobody.
             logger.exception(
-                "events: could not queue dispatch of event %s; the sweep will", event_id
+                "events: could not queue dispatch of event(s) %s; the sweep will", argument
             )
 
 

@@ -43,6 +43,14 @@ def dispatch_event(event_id: int) -> dict:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_event_batch(event_ids: list[int]) -> list[dict]:
+    """:func:`dispatch_event` for the events one transaction recorded together (one message
+    instead of one each); each event is dispatched on its own, in order. A redelivery, or a
+    worker lost half-way, re-runs only what was not handled."""
+    return [event_dispatch(event_id=event_id).as_dict() for event_id in event_ids]
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_pending_events() -> int:
     """Every minute: dispatch events whose dispatch was lost or whose subscriber failed
     (``portal.events.events_dispatch_pending``; twin: ``dispatch_events``), recorded as a

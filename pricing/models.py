@@ -216,6 +216,26 @@ class Promotion(models.Model):
     def __str__(self):
         return f"{self.campaign.code} · {self.dealer.code} · {self.discount:.2%}"
 
+    #: what ``outside`` names, for people
+    RANGES = {
+        "discount": pgettext_lazy("promotion range", "discount range"),
+        "dates": pgettext_lazy("promotion range", "dates"),
+        "regions": pgettext_lazy("promotion range", "regions"),
+    }
+
+    @classmethod
+    def range_labels(cls, keys) -> list[str]:
+        return [str(cls.RANGES.get(key, key)) for key in keys]
+
+    @property
+    def outside_labels(self) -> list[str]:
+        return self.range_labels(self.outside)
+
+    @property
+    def auto_approved(self) -> bool:
+        """Approved at once, inside every range (``promotion_submit`` decides as system)."""
+        return self.status == self.Status.APPROVED and self.decided_by == "system"
+
 
 class PricingTicket(models.Model):
     """The one ``pricing`` ticket of a (dealer, product, month) with breaches (§13)."""

@@ -12,6 +12,8 @@ from deals.api import serializers as s
 from deals.filters import DealRegistrationFilterSet
 from deals.models import DealRegistration
 from portal.api.exceptions import call_service
+from portal.api.idempotency import idempotent_response
+from portal.api.schema import IDEMPOTENCY_KEY, error_responses
 from portal.api.views import PortalReadOnlyViewSet
 
 
@@ -45,15 +47,21 @@ class DealRegistrationViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.DealRegistrationCreateSerializer,
-        responses={201: s.DealRegistrationSerializer},
+        responses={201: s.DealRegistrationSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
         data = s.DealRegistrationCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        registration = call_service(
-            services.deal_registration_submit, actor=request, **data.validated_data
-        )
-        return self._out(registration, status.HTTP_201_CREATED)
+
+        def handler():
+            registration = call_service(
+                services.deal_registration_submit, actor=request, **data.validated_data
+            )
+            return self._out(registration, status.HTTP_201_CREATED)
+
+        # a partner retrying after a lost answer must not register the customer twice
+        return idempotent_response(request, required=False, handler=handler, view=self)
 
     def _step(self, service, **kwargs):
         registration = self.get_object()

@@ -232,13 +232,18 @@ EXPIRY_CHUNK = 200
 def deal_registrations_expire(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict:
     """The daily job (task ``deals.tasks.expire_deal_registrations``, command
     ``expire_deal_registrations``): every approved registration whose last day of
-    protection is before today (manufacturer time) becomes ``expired``, and its dealer is
+    protection is before today (manufacturer time), and whose extension asked in time is
+    not still waiting for staff, becomes ``expired``, and its dealer is
     notified — exactly once, because each is re-read under its row lock and changed only
     while still approved (a second or concurrent run finds nothing). Recorded as a job run;
     ``dry_run`` counts and changes nothing."""
     now = now or timezone.now()
     today = manufacturer_date(now)
-    due = DealRegistration.objects.filter(status=S.APPROVED, protected_until__lt=today)
+    # an extension asked in time waits for staff: the registration expires once it is
+    # declined (or never, if granted), not under the dealer's pending request
+    due = DealRegistration.objects.filter(status=S.APPROVED, protected_until__lt=today).exclude(
+        extension=E.REQUESTED
+    )
     with job_run(
         "expire_deal_registrations", params={"now": now.isoformat()}, dry_run=dry_run
     ) as run:

@@ -101,7 +101,8 @@ def _record_levels_changed(parsed, result: BatchResult, *, kind: str) -> None:
             continue
         warehouse = by_index[outcome.index].warehouse
         per_dealer.setdefault(warehouse.dealer_id, []).append(
-            {"warehouse": outcome.warehouse, "sku": outcome.sku, "quantity": outcome.quantity}
+            # str(): what the payload encoder would make of the Decimal, without its hook
+            {"warehouse": outcome.warehouse, "sku": outcome.sku, "quantity": str(outcome.quantity)}
         )
     if per_dealer:
         events.record_many(

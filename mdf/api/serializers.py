@@ -69,7 +69,7 @@ class AllocateSerializer(serializers.Serializer):
 class RequestSerializer(serializers.ModelSerializer):
     dealer = serializers.CharField(source="dealer.code")
     regions = serializers.SerializerMethodField()
-    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     claim_deadline = serializers.DateField()
 
     class Meta:

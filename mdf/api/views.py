@@ -15,7 +15,8 @@ from mdf.api import serializers as s
 from mdf.filters import ClaimFilterSet, FundFilterSet, RequestFilterSet
 from mdf.models import Claim, Fund, FundRequest
 from portal.api.exceptions import call_service
-from portal.api.schema import error_responses
+from portal.api.idempotency import idempotent_response
+from portal.api.schema import IDEMPOTENCY_KEY, error_responses
 from portal.api.views import PortalReadOnlyViewSet
 
 
@@ -35,6 +36,14 @@ class BalanceViewSet(PortalReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.fund_list_visible_to(self.request)
+
+    def get_object(self):
+        # a dealer the caller may see has a balance even before its first movement: 0.00,
+        # not a 404 that reads "no such dealer"
+        dealer = Dealer.objects.visible_to(self.request).filter(code=self.kwargs.get("dealer"))
+        if (dealer := dealer.first()) is not None:
+            services.fund_open(dealer=dealer)
+        return super().get_object()
 
     def get_serializer_class(self):
         return (
@@ -82,13 +91,18 @@ class RequestViewSet(PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.RequestCreateSerializer,
-        responses={201: s.RequestSerializer, **error_responses(422)},
+        responses={201: s.RequestSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
         data = s.RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        obj = call_service(services.request_submit, actor=request, **data.validated_data)
-        return self._out(obj, status.HTTP_201_CREATED)
+
+        def handler():
+            obj = call_service(services.request_submit, actor=request, **data.validated_data)
+            return self._out(obj, status.HTTP_201_CREATED)
+
+        return idempotent_response(request, required=False, handler=handler, view=self)
 
     @extend_schema(request=None, responses={200: s.RequestSerializer, **error_responses(422)})
     @action(detail=True, methods=["post"])
@@ -132,7 +146,9 @@ class ClaimViewSet(PortalReadOnlyViewSet):
         return Response(s.ClaimSerializer(obj).data, status=code)
 
     @extend_schema(
-        request=s.ClaimCreateSerializer, responses={201: s.ClaimSerializer, **error_responses(422)}
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
         data = s.ClaimCreateSerializer(data=request.data)
@@ -147,14 +163,18 @@ class ClaimViewSet(PortalReadOnlyViewSet):
             raise ValidationError(
                 {"request": [ErrorDetail(_("No such request."), code="does_not_exist")]}
             )
-        obj = call_service(
-            services.claim_submit,
-            actor=request,
-            request=target,
-            actual_spend=data.validated_data["actual_spend"],
-            files=files,
-        )
-        return self._out(obj, status.HTTP_201_CREATED)
+
+        def handler():
+            obj = call_service(
+                services.claim_submit,
+                actor=request,
+                request=target,
+                actual_spend=data.validated_data["actual_spend"],
+                files=files,
+            )
+            return self._out(obj, status.HTTP_201_CREATED)
+
+        return idempotent_response(request, required=False, handler=handler, view=self)
 
     @extend_schema(
         request=s.ClaimApproveSerializer, responses={200: s.ClaimSerializer, **error_responses(422)}

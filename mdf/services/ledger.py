@@ -44,6 +44,13 @@ def parse_money(value, field: str) -> Decimal:
     return amount
 
 
+def fund_open(*, dealer) -> Fund:
+    """The dealer's fund, opened empty when it has none yet: every dealer has a balance,
+    0.00 before its first accrual or allocation (DOMAIN.md §14)."""
+    fund, _created = Fund.objects.get_or_create(dealer=dealer)
+    return fund
+
+
 def fund_locked(dealer) -> Fund:
     """The dealer's fund row, created if need be, locked until the transaction ends."""
     Fund.objects.get_or_create(dealer=dealer)

@@ -149,6 +149,15 @@ def _reserve(request: FundRequest, actor: Actor, now) -> None:
     )
 
 
+def _same_person(request: FundRequest, actor: Actor) -> bool:
+    """Whether ``actor`` gave the channel manager's approval: the same user, or the same
+    API key (a manufacturer key acts in every group, but it is still one approver)."""
+    if actor.api_key is None and actor.user is not None:
+        if request.manager_approved_by_id == actor.user.pk:
+            return True
+    return bool(request.manager_approved_label) and request.manager_approved_label == actor.label
+
+
 @transaction.atomic
 def request_approve(*, actor, request: FundRequest, now=None) -> FundRequest:
     """A channel manager approves; above 50,000.00 an executive approves too (a different
@@ -171,9 +180,7 @@ def request_approve(*, actor, request: FundRequest, now=None) -> FundRequest:
     elif request.status == S.AWAITING_EXECUTIVE:
         if not (actor.manufacturer and actor.in_group("executive")):
             raise PermissionDenied(_("An executive approves requests above 50,000.00."))
-        if actor.api_key is None and request.manager_approved_by_id == getattr(
-            actor.user, "pk", None
-        ):
+        if _same_person(request, actor):
             raise error(
                 "status",
                 _("A second person approves: you approved it as channel manager."),

@@ -14,7 +14,7 @@ schema to what the server really answers.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 
@@ -48,3 +48,14 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(ErrorResponseSerializer, description=_DESCRIPTIONS.get(status, ""))
         for status in statuses
     }
+
+
+#: the optional ``Idempotency-Key`` header of a create (``portal.api.idempotency``)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Unique per request (e.g. a UUID): a retry with the same key and body returns "
+    "the first response and creates nothing more.",
+)

@@ -10,8 +10,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api.exceptions import call_service
+from portal.api.idempotency import idempotent_response
 from portal.api.parsers import JSONParser
-from portal.api.schema import error_responses
+from portal.api.schema import IDEMPOTENCY_KEY, error_responses
 from portal.api.views import PortalReadOnlyViewSet
 from pricing import selectors, services
 from pricing.api import serializers as s
@@ -122,13 +123,20 @@ class PromotionViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
 
     @extend_schema(
         request=s.PromotionCreateSerializer,
-        responses={201: s.PromotionSerializer, **error_responses(422)},
+        responses={201: s.PromotionSerializer, **error_responses(409, 422)},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
         data = s.PromotionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        promotion = call_service(services.promotion_submit, actor=request, **data.validated_data)
-        return self._out(promotion, status.HTTP_201_CREATED)
+
+        def handler():
+            promotion = call_service(
+                services.promotion_submit, actor=request, **data.validated_data
+            )
+            return self._out(promotion, status.HTTP_201_CREATED)
+
+        return idempotent_response(request, required=False, handler=handler, view=self)
 
     def _decide(self, request, approve: bool):
         promotion = self.get_object()

@@ -29,6 +29,7 @@ from portal.messages import Message
 from portal.notifications import notification_send
 from pricing import calculations as calc
 from pricing.models import Campaign, CampaignMaterial, Promotion
+from pricing.selectors import regions_nesting
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
@@ -123,10 +124,10 @@ def campaign_create(
 
 
 def campaign_dealers(campaign: Campaign):
-    """The dealers of a campaign's regions: home region or a territory inside one."""
-    q = Q()
-    for code in campaign.regions.values_list("code", flat=True):
-        q |= Q(region__code=code) | Q(region__code__startswith=code + "-")
+    """The dealers of a campaign's regions: home region or a territory that nests with one
+    of them (the same, above or below: a Guangdong holder hears of a Shenzhen campaign) —
+    the dealers whose Promotions page shows the campaign."""
+    q = regions_nesting("region__code", list(campaign.regions.values_list("code", flat=True)))
     holders = Territory.objects.filter(q).values("dealer_id")
     return Dealer.objects.exclude(status=Dealer.Status.TERMINATED).filter(q | Q(pk__in=holders))
 
@@ -210,7 +211,9 @@ def promotion_outside(campaign: Campaign, *, discount, starts_on, ends_on, regio
 
 
 def promotion_url(promotion: Promotion) -> str:
-    return f"/api/v1/promotions/{promotion.pk}/"
+    """Where a notification about a promotion leads: its row on the Promotions page (the
+    dealer's list, or the channel manager's decision queue)."""
+    return f"/promotions/#promotion-{promotion.pk}"
 
 
 @transaction.atomic
@@ -285,6 +288,21 @@ def promotion_submit(
     return promotion
 
 
+def _check_region_manager(who, promotion: Promotion) -> None:
+    """A pending promotion waits for the channel managers of its regions (those notified:
+    of each region, or of its nearest ancestor that has any); a manager of other regions
+    does not decide it. Manufacturer keys and superusers may; when none of its regions has a
+    manager, any channel manager may."""
+    user = who.user if who.api_key is None else None
+    if user is None or user.is_superuser:
+        return
+    managers = {u.pk for region in promotion.regions.all() for u in region_channel_managers(region)}
+    if managers and user.pk not in managers:
+        raise PermissionDenied(
+            _("Only a channel manager of the promotion's regions decides this promotion.")
+        )
+
+
 @transaction.atomic
 def promotion_decide(
     *, actor, promotion: Promotion, approve: bool, reason: str = "", now=None
@@ -295,6 +313,7 @@ def promotion_decide(
     if not who.manufacturer or not (who.api_key is not None or who.in_group("channel_manager")):
         raise PermissionDenied(_("Only channel managers decide on promotions."))
     promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)
+    _check_region_manager(who, promotion)
     if promotion.status != Promotion.Status.PENDING:
         raise _error("status", _("This promotion is already decided."), "already_decided")
     reason = (reason or "").strip()

@@ -20,6 +20,7 @@ from tests.dealers.factories import submit_application
 from tests.deals.factories import register
 from tests.factories import DealerFactory, StaffUserFactory, region_tree
 from tests.inventory.factories import ProductFactory
+from tests.pricing.factories import campaign, promotion, territory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ SECTIONS = {
         "section-region-alerts",
         "section-conflicts",
         "section-deals",
+        "section-promotions",
         "section-price-discipline",
     ],
     "executive": [
@@ -55,7 +57,9 @@ HOME_QUERIES = {
     "finance": 8,  # + MDF claims to decide
     "support": 7,
     "legal": 7,
-    "channel_manager": 14,  # + deals to decide (rows, product lines), price discipline (2)
+    # + deals to decide (rows, product lines), promotions to decide (rows, regions), price
+    # discipline (2)
+    "channel_manager": 16,
     "executive": 16,  # + price discipline (by region, by dealer)
 }
 
@@ -89,6 +93,9 @@ def rows(db):
                 credit_code=_credit_code(i), regions=[region], email=f"a{i}@example.com"
             )
             register(dealer, f"终端客户{i}号", region=region.code)
+            state["campaign"] = state.get("campaign") or campaign()
+            territory(dealer, region.code)  # a 50 % promotion: outside the range, pending
+            promotion(dealer, state["campaign"], "0.50", regions=(region.code,))
             StockAlert.objects.create(
                 kind="low",
                 region=region,

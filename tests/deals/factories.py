@@ -3,8 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
+from rest_framework.test import APIClient
+
 from deals import services
-from tests.factories import ProductLineFactory, StaffUserFactory, region_tree
+from tests.factories import ApiKeyFactory, ProductLineFactory, StaffUserFactory, region_tree
 
 FUTURE = dt.date(2030, 1, 31)
 
@@ -29,3 +31,11 @@ def register(
         now=now,
         **kwargs,
     )
+
+
+def key_client(dealer=None) -> APIClient:
+    """An API client with a new key: bound to ``dealer``, else the manufacturer's."""
+    client = APIClient()
+    key = ApiKeyFactory.issue(dealer=dealer) if dealer else ApiKeyFactory.issue(manufacturer=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key[1]}")
+    return client

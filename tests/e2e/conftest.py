@@ -23,21 +23,29 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+def new_page(browser, base_url, outside, **options):
+    """A fresh browser context and page on ``base_url`` (``options``: the context's, e.g. a
+    phone's ``viewport``); every request leaving the machine is appended to ``outside``."""
+    options.setdefault("locale", "en-US")
+    context = browser.new_context(base_url=base_url, **options)
     page = context.new_page()
     page.set_default_timeout(15000)
-    # The product must never reach outside this machine.
-    outside = []
     page.on(
         "request",
         lambda r: (
             outside.append(r.url)
-            if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
+            if not r.url.startswith(base_url) and not r.url.startswith("data:")
             else None
         ),
     )
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # The product must never reach outside this machine.
+    outside = []
+    context, page = new_page(browser, live_server.url, outside)
     yield page
     context.close()
     assert outside == [], f"requests left the machine: {outside}"

@@ -25,6 +25,7 @@ DEALER_PAGES = [
     "/stock/",
     "/stock/upload/",
     "/stock/transfers/",
+    "/promotions/",
     "/announcements/",
     "/meetings/",
     "/action-items/",

@@ -14,7 +14,7 @@ from django.db import transaction
 from portal import events
 from portal.celery import app
 from portal.models import Event, EventHandled
-from portal.tasks import dispatch_event
+from portal.tasks import dispatch_event, dispatch_event_batch
 from tests.factories import ApiKeyFactory, DealerUserFactory, StaffUserFactory
 
 TOPIC = "test.happened"
@@ -93,6 +93,35 @@ def test_several_events_are_recorded_in_one_insert_and_each_dispatched(
         assert [e.dealer_id for e in recorded] == [dealer.pk, other_dealer.pk]
     assert recorder.seen == [e.pk for e in recorded]
     assert Event.objects.filter(dispatched_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_events_of_one_call_are_queued_as_one_message(
+    registry, dealer, other_dealer, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A sync request records one event per dealer (a hundred for a batch across a hundred
+    dealers): one broker round trip for all of them, not one each."""
+    single, batches = [], []
+    monkeypatch.setattr(dispatch_event, "delay", single.append)
+    monkeypatch.setattr(dispatch_event_batch, "delay", batches.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        lone = events.record(TOPIC, {"n": 0})
+        many = events.record_many(TOPIC, [({"n": n}, dealer) for n in range(1, 31)])
+    assert single == [lone.pk]
+    assert batches == [[e.pk for e in many]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_message_dispatches_each_of_its_events(registry, eager, dealer):
+    recorder = subscribed()
+    with transaction.atomic():
+        recorded = events.record_many(TOPIC, [({"n": n}, dealer) for n in range(3)])
+    assert recorder.seen == [e.pk for e in recorded]
+    assert Event.objects.filter(dispatched_at__isnull=False).count() == 3
+    # A redelivered batch finds nothing left to do.
+    results = dispatch_event_batch.delay([e.pk for e in recorded]).get()
+    assert [r["dispatched"] for r in results] == [True, True, True]
+    assert recorder.seen == [e.pk for e in recorded]
 
 
 @pytest.mark.django_db(transaction=True)

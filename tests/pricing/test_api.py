@@ -121,6 +121,20 @@ class TestPriceGuides:
         assert dealer_client.get("/api/v1/price-guides/", {"dealr": "X"}).status_code == 400
 
 
+def campaign_body(code: str, line: str, region: str) -> dict:
+    """A December campaign of one product line in one region, 5–10 % off."""
+    return {
+        "code": code,
+        "name": code.title(),
+        "product_lines": [line],
+        "regions": [region],
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-31",
+        "min_discount": "0.05",
+        "max_discount": "0.10",
+    }
+
+
 @pytest.mark.django_db
 class TestCampaignsAndPromotions:
     def test_a_new_campaign_is_announced_to_the_dealers_of_its_regions(self, manufacturer_client):
@@ -132,16 +146,7 @@ class TestCampaignsAndPromotions:
         territory(holder, "CN-GD-GZ")
         user_gd = DealerUserFactory(membership__dealer=in_gd)
         user_bj = DealerUserFactory(membership__dealer=in_bj)
-        body = {
-            "code": "WINTER",
-            "name": "Winter",
-            "product_lines": [ProductLine.code],
-            "regions": ["CN-GD"],
-            "starts_on": "2026-12-01",
-            "ends_on": "2026-12-31",
-            "min_discount": "0.05",
-            "max_discount": "0.10",
-        }
+        body = campaign_body("WINTER", ProductLine.code, "CN-GD")
         response = manufacturer_client.post("/api/v1/campaigns/", body, format="json")
         assert response.status_code == 201, response.content
         assert response.json()["regions"] == ["CN-GD"]
@@ -150,6 +155,21 @@ class TestCampaignsAndPromotions:
         assert set(announcement.dealers.all()) >= {in_gd, holder}
         assert user_gd.notifications.filter(kind="announcement").exists()
         assert not user_bj.notifications.filter(kind="announcement").exists()
+
+    def test_a_city_campaign_reaches_the_holder_of_its_province(self, manufacturer_client):
+        """The Promotions page shows a Shenzhen campaign to a dealer holding Guangdong; the
+        announcement reaches the same dealers (regions nest either way, never siblings)."""
+        tree = region_tree()
+        line = product("P-1").product_line
+        province_holder = DealerFactory(region=tree["CN-BJ"])
+        territory(province_holder, "CN-GD")
+        in_guangzhou = DealerFactory(region=tree["CN-GD-GZ"])
+        body = campaign_body("SZ-ONLY", line.code, "CN-GD-SZ")
+        response = manufacturer_client.post("/api/v1/campaigns/", body, format="json")
+        assert response.status_code == 201, response.content
+        dealers = set(Announcement.objects.get(kind="campaign").dealers.all())
+        assert province_holder in dealers
+        assert in_guangzhou not in dealers
 
     def test_materials_are_checked_by_content(self, manufacturer_client):
         region_tree()

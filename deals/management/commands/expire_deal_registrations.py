@@ -1,31 +1,33 @@
 """`manage.py expire_deal_registrations [--now ISO] [--dry-run]`: the ops twin of the daily
 beat task (DOMAIN.md §12)."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from deals.services import deal_registrations_expire
 from portal.audit import acting_as
+from portal.clock import manufacturer_tz
+from portal.inputs import InputError, parse_datetime_input
 
 
 class Command(BaseCommand):
     help = "Expire the approved deal registrations whose protection has ended, once each."
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument(
+            "--now",
+            help="ISO date-time to act as now (default: now); without an offset, manufacturer time",
+        )
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     def handle(self, *args, now=None, dry_run=False, **options):
         when = timezone.now()
         if now:
+            # without an offset, the manufacturer's wall-clock time (its operators' time)
             try:
-                when = dt.datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError("--now must be an ISO date-time") from None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
+                when = parse_datetime_input(now, default_zone=manufacturer_tz())
+            except InputError as exc:
+                raise CommandError(f"--now must be an ISO date-time: {exc.message}") from None
         with acting_as("command:expire_deal_registrations"):
             result = deal_registrations_expire(now=when, dry_run=dry_run)
         verb = "would expire" if dry_run else "expired"

@@ -1,12 +1,12 @@
 """`manage.py book_price_protection [--now ISO] [--all]`: the ops twin of the hourly beat
 task (DOMAIN.md §13 price protection)."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from portal.audit import acting_as
+from portal.clock import manufacturer_tz
+from portal.inputs import InputError, parse_datetime_input
 from pricing.services import price_protection_book
 
 
@@ -17,7 +17,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument(
+            "--now",
+            help="ISO date-time to act as now (default: now); without an offset, manufacturer time",
+        )
         parser.add_argument(
             "--all",
             action="store_true",
@@ -27,12 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args, now=None, all=False, **options):
         when = timezone.now()
         if now:
+            # without an offset, the manufacturer's wall-clock time (its operators' time)
             try:
-                when = dt.datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError("--now must be an ISO date-time") from None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
+                when = parse_datetime_input(now, default_zone=manufacturer_tz())
+            except InputError as exc:
+                raise CommandError(f"--now must be an ISO date-time: {exc.message}") from None
         with acting_as("command:book_price_protection"):
             counts = price_protection_book(now=when, include_booked=all)
         self.stdout.write(

@@ -1,0 +1,3 @@
+"""Fixtures of the deal-registration tests: the dealers tests' settable clock."""
+
+from tests.dealers.conftest import clock  # noqa: F401  (a fixture)
