@@ -79,8 +79,8 @@ def month_deal_sales_by_dealer(
 class MonthPlan:
     """Everything a month's arithmetic needs for one dealer."""
 
-    dealer: object
-    agreement: object
+    dealer_id: int
+    currency: str
     plan: CommissionPlan
     terms: calc.PlanTerms
 
@@ -92,28 +92,48 @@ def _plans_with_terms():
     )
 
 
-def plan_terms(plan: CommissionPlan, tier_code: str) -> calc.PlanTerms:
-    """The arithmetic's snapshot of ``plan`` for a dealer of ``tier_code`` (uses prefetches)."""
-    tier_rate = Decimal("0")
-    for bonus in plan.tier_bonuses.all():
-        if bonus.tier.code == tier_code:
-            tier_rate = bonus.rate
-    return calc.PlanTerms(
-        base_rate=plan.base_rate,
-        step_mode=plan.step_mode,
-        steps=tuple(calc.Step(s.threshold, s.rate) for s in plan.steps.all()),
-        tier_rate=tier_rate,
-        tier_code=tier_code,
-        plan_code=plan.code,
-        deal_bonus_rate=plan.deal_bonus_rate,
-    )
+class _PlanTerms:
+    """The arithmetic's snapshot of plans, one per (plan, tier), read in three queries
+    (plans, their steps, their tier bonuses) as tuples."""
+
+    def __init__(self, plan_ids):
+        self.plans = {p.pk: p for p in CommissionPlan.objects.filter(pk__in=plan_ids)}
+        self.steps: dict[int, list[calc.Step]] = {pk: [] for pk in self.plans}
+        for plan_id, threshold, rate in (
+            PlanStep.objects.filter(plan_id__in=plan_ids)
+            .order_by("threshold")
+            .values_list("plan_id", "threshold", "rate")
+        ):
+            self.steps[plan_id].append(calc.Step(threshold, rate))
+        self.tier_rates = {
+            (plan_id, code): rate
+            for plan_id, code, rate in PlanTierBonus.objects.filter(
+                plan_id__in=plan_ids
+            ).values_list("plan_id", "tier__code", "rate")
+        }
+        self._terms: dict[tuple[int, str], calc.PlanTerms] = {}
+
+    def terms(self, plan_id: int, tier_code: str) -> calc.PlanTerms:
+        key = (plan_id, tier_code)
+        if key not in self._terms:
+            plan = self.plans[plan_id]
+            self._terms[key] = calc.PlanTerms(
+                base_rate=plan.base_rate,
+                step_mode=plan.step_mode,
+                steps=tuple(self.steps[plan_id]),
+                tier_rate=self.tier_rates.get(key, Decimal("0")),
+                tier_code=tier_code,
+                plan_code=plan.code,
+                deal_bonus_rate=plan.deal_bonus_rate,
+            )
+        return self._terms[key]
 
 
 def month_plans(*, month: Month, dealer_ids=None, now=None) -> dict[int, MonthPlan]:
     """The plan of each dealer for a month: the agreement (not a draft) in effect during the
     month that started last gives it; the tier is the dealer's at the end of the month (from
-    the dealer's history; the current tier for a month not yet over). A constant number of
-    queries, whatever the number of dealers."""
+    the dealer's history; the current tier for a month not yet over). Five queries, of
+    tuples (no model objects but one per plan), whatever the number of dealers."""
     _start, end = month.bounds()
     agreements = (
         Agreement.objects.filter(
@@ -126,32 +146,33 @@ def month_plans(*, month: Month, dealer_ids=None, now=None) -> dict[int, MonthPl
     )
     if dealer_ids is not None:
         agreements = agreements.filter(dealer_id__in=list(dealer_ids))
-    chosen = {}
-    for agreement in agreements:
-        chosen[agreement.dealer_id] = agreement  # the latest start wins
-    if not chosen:
-        return {}
-    dealers = Dealer.objects.filter(pk__in=chosen).select_related("tier")
+    columns = ["dealer_id", "commission_plan_id", "dealer__currency", "dealer__tier_id"]
     now = now or timezone.now()
     if end <= now:
         history = Dealer.history.model.objects.filter(
-            id=OuterRef("pk"), history_date__lt=end
+            id=OuterRef("dealer_id"), history_date__lt=end
         ).order_by("-history_date", "-history_id")
-        dealers = dealers.annotate(tier_at_end=Subquery(history.values("tier_id")[:1]))
-    dealers = list(dealers)
-    tier_ids = {getattr(d, "tier_at_end", None) or d.tier_id for d in dealers}
-    tier_codes = dict(Tier.objects.filter(pk__in=tier_ids).values_list("pk", "code"))
-    plans = {
-        p.pk: p
-        for p in _plans_with_terms().filter(pk__in={a.commission_plan_id for a in chosen.values()})
+        agreements = agreements.annotate(tier_at_end=Subquery(history.values("tier_id")[:1]))
+        columns.append("tier_at_end")
+    chosen = {}
+    for dealer_id, plan_id, currency, tier_id, *at_end in agreements.values_list(*columns):
+        # the latest start wins; the tier at the end of the month, else the current one
+        chosen[dealer_id] = (plan_id, currency, (at_end and at_end[0]) or tier_id)
+    if not chosen:
+        return {}
+    tier_codes = dict(
+        Tier.objects.filter(pk__in={t for _p, _c, t in chosen.values()}).values_list("pk", "code")
+    )
+    plans = _PlanTerms({plan_id for plan_id, _c, _t in chosen.values()})
+    return {
+        dealer_id: MonthPlan(
+            dealer_id,
+            currency,
+            plans.plans[plan_id],
+            plans.terms(plan_id, tier_codes.get(tier_id, "")),
+        )
+        for dealer_id, (plan_id, currency, tier_id) in chosen.items()
     }
-    result = {}
-    for dealer in dealers:
-        agreement = chosen[dealer.pk]
-        plan = plans[agreement.commission_plan_id]
-        tier_code = tier_codes.get(getattr(dealer, "tier_at_end", None) or dealer.tier_id, "")
-        result[dealer.pk] = MonthPlan(dealer, agreement, plan, plan_terms(plan, tier_code))
-    return result
 
 
 def statement_list_visible_to(who):
