@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import NamedTuple
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -64,6 +66,29 @@ class PlanTerms:
     def sorted_steps(self) -> tuple[Step, ...]:
         return tuple(sorted(self.steps, key=lambda s: s.threshold))
 
+    @cached_property
+    def _rendered(self) -> _Rendered:
+        """What every month of these terms repeats in its derivations, rendered once (a
+        statement run shares one PlanTerms among the dealers of a plan and tier)."""
+        ordered = self.sorted_steps()
+        return _Rendered(
+            ordered,
+            _steps_rendered(ordered),
+            _s(self.base_rate),
+            _s(self.tier_rate),
+        )
+
+
+class _Rendered(NamedTuple):
+    steps: tuple[Step, ...]  # sorted by threshold
+    thresholds: tuple[tuple[str, str], ...]  # each step's threshold and rate as strings
+    base_rate: str
+    tier_rate: str
+
+
+def _steps_rendered(ordered) -> tuple[tuple[str, str], ...]:
+    return tuple((_s(step.threshold), _s(step.rate)) for step in ordered)
+
 
 @dataclass(frozen=True)
 class Component:
@@ -103,14 +128,18 @@ class MonthResult:
 
 
 def base_component(net_sales: Decimal, base_rate: Decimal) -> Component:
+    return _base(net_sales, _s(net_sales), base_rate, _s(base_rate))
+
+
+def _base(net_sales, net_text, base_rate, rate_text) -> Component:
     exact = net_sales * base_rate
     return Component(
         BASE,
         money(exact),
         {
             "formula": "net_sales × base_rate",
-            "net_sales": _s(net_sales),
-            "base_rate": _s(base_rate),
+            "net_sales": net_text,
+            "base_rate": rate_text,
             "exact": _s(exact),
         },
     )
@@ -137,22 +166,31 @@ def step_component(net_sales: Decimal, steps: tuple[Step, ...], mode: str) -> Co
     """Step bonus. ``whole``: the highest reached rate × the whole month's net sales;
     ``marginal``: each rate × the part of net sales between its threshold and the next.
     0 when net sales are below the first threshold (also for negative months)."""
-    ordered = sorted(steps, key=lambda s: s.threshold)
-    thresholds = [{"threshold": _s(s.threshold), "rate": _s(s.rate)} for s in ordered]
-    reached = step_reached(net_sales, tuple(ordered))
+    ordered = tuple(sorted(steps, key=lambda s: s.threshold))
+    return _step(net_sales, _s(net_sales), ordered, _steps_rendered(ordered), mode)
+
+
+def _step(net_sales, net_text, ordered, rendered, mode: str) -> Component:
+    """:func:`step_component` of sorted steps, with the net sales, thresholds and rates
+    already rendered."""
+    thresholds = [{"threshold": t, "rate": r} for t, r in rendered]
+    reached = None
+    for i, step in enumerate(ordered):  # as step_reached: the highest threshold reached
+        if net_sales >= step.threshold:
+            reached = i
     derivation: dict = {
         "mode": mode,
-        "net_sales": _s(net_sales),
+        "net_sales": net_text,
         "steps": thresholds,
         "reached": None
         if reached is None
-        else {"threshold": _s(reached.threshold), "rate": _s(reached.rate)},
+        else {"threshold": rendered[reached][0], "rate": rendered[reached][1]},
     }
     if reached is None:
         derivation.update(formula="no step reached", exact="0")
         return Component(STEP, money(ZERO), derivation)
     if mode == WHOLE:
-        exact = net_sales * reached.rate
+        exact = net_sales * ordered[reached].rate
         derivation.update(formula="net_sales × rate of the highest step reached", exact=_s(exact))
         return Component(STEP, money(exact), derivation)
     if mode != MARGINAL:
@@ -169,10 +207,10 @@ def step_component(net_sales: Decimal, steps: tuple[Step, ...], mode: str) -> Co
         exact += part
         brackets.append(
             {
-                "from": _s(step.threshold),
-                "to": _s(upper),
+                "from": rendered[i][0],
+                "to": rendered[i + 1][0] if upper is not None else None,
                 "portion": _s(portion),
-                "rate": _s(step.rate),
+                "rate": rendered[i][1],
                 "exact": _s(part),
             }
         )
@@ -185,15 +223,19 @@ def step_component(net_sales: Decimal, steps: tuple[Step, ...], mode: str) -> Co
 
 
 def tier_component(net_sales: Decimal, tier_rate: Decimal, tier_code: str = "") -> Component:
+    return _tier(net_sales, _s(net_sales), tier_rate, _s(tier_rate), tier_code)
+
+
+def _tier(net_sales, net_text, tier_rate, rate_text, tier_code) -> Component:
     exact = net_sales * tier_rate
     return Component(
         TIER,
         money(exact),
         {
             "formula": "net_sales × tier rate",
-            "net_sales": _s(net_sales),
+            "net_sales": net_text,
             "tier": tier_code,
-            "tier_rate": _s(tier_rate),
+            "tier_rate": rate_text,
             "exact": _s(exact),
         },
     )
@@ -221,13 +263,15 @@ def month_commission(
     net_sales: Decimal, terms: PlanTerms, deals: DealSales = NO_DEALS
 ) -> MonthResult:
     """The computed components of a month (base, step, tier; and ``deal`` when lines name
-    protected deals) for ``net_sales``."""
+    protected deals) for ``net_sales``. What the terms repeat (rates, thresholds) is
+    rendered once per terms; the net sales once per month."""
     net_sales = Decimal(net_sales)
-    steps = terms.sorted_steps()
+    rendered = terms._rendered
+    net_text = _s(net_sales)
     components = [
-        base_component(net_sales, terms.base_rate),
-        step_component(net_sales, steps, terms.step_mode),
-        tier_component(net_sales, terms.tier_rate, terms.tier_code),
+        _base(net_sales, net_text, terms.base_rate, rendered.base_rate),
+        _step(net_sales, net_text, rendered.steps, rendered.thresholds, terms.step_mode),
+        _tier(net_sales, net_text, terms.tier_rate, rendered.tier_rate, terms.tier_code),
     ]
     if deals.by_deal:
         components.append(deal_component(deals, terms.deal_bonus_rate))

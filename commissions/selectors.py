@@ -80,8 +80,8 @@ def month_deal_sales_by_dealer(
 class MonthPlan:
     """Everything a month's arithmetic needs for one dealer."""
 
-    dealer: object
-    agreement: object
+    dealer_id: int
+    currency: str
     plan: CommissionPlan
     terms: calc.PlanTerms
 
@@ -93,27 +93,47 @@ def _plans_with_terms():
     )
 
 
-def plan_terms(
-    plan: CommissionPlan, tier_code: str, *, steps=None, tier_bonuses=None
-) -> calc.PlanTerms:
-    """The arithmetic's snapshot of ``plan`` for a dealer of ``tier_code`` (uses prefetches;
-    or the plan's ``steps`` by threshold and ``tier_bonuses`` with their tiers, when read
-    already)."""
-    steps = plan.steps.all() if steps is None else steps
-    tier_bonuses = plan.tier_bonuses.all() if tier_bonuses is None else tier_bonuses
-    tier_rate = Decimal("0")
-    for bonus in tier_bonuses:
-        if bonus.tier.code == tier_code:
-            tier_rate = bonus.rate
-    return calc.PlanTerms(
-        base_rate=plan.base_rate,
-        step_mode=plan.step_mode,
-        steps=tuple(calc.Step(s.threshold, s.rate) for s in steps),
-        tier_rate=tier_rate,
-        tier_code=tier_code,
-        plan_code=plan.code,
-        deal_bonus_rate=plan.deal_bonus_rate,
-    )
+class _PlanTerms:
+    """The arithmetic's snapshot of plans, one per (plan, tier): from the plans, their
+    steps (in threshold order) and their tier bonuses, read in three queries of tuples
+    (``read``) or together with other reads (the what-if: ``whatif_reads``)."""
+
+    def __init__(self, plans, steps, tier_bonuses):
+        """``plans``: CommissionPlan objects; ``steps``: (plan_id, threshold, rate) by
+        threshold; ``tier_bonuses``: (plan_id, tier code, rate)."""
+        self.plans = {p.pk: p for p in plans}
+        self.steps: dict[int, list[calc.Step]] = {pk: [] for pk in self.plans}
+        for plan_id, threshold, rate in steps:
+            self.steps[plan_id].append(calc.Step(threshold, rate))
+        self.tier_rates = {(plan_id, code): rate for plan_id, code, rate in tier_bonuses}
+        self._terms: dict[tuple[int, str], calc.PlanTerms] = {}
+
+    @classmethod
+    def read(cls, plan_ids) -> _PlanTerms:
+        return cls(
+            CommissionPlan.objects.filter(pk__in=plan_ids),
+            PlanStep.objects.filter(plan_id__in=plan_ids)
+            .order_by("threshold")
+            .values_list("plan_id", "threshold", "rate"),
+            PlanTierBonus.objects.filter(plan_id__in=plan_ids).values_list(
+                "plan_id", "tier__code", "rate"
+            ),
+        )
+
+    def terms(self, plan_id: int, tier_code: str) -> calc.PlanTerms:
+        key = (plan_id, tier_code)
+        if key not in self._terms:
+            plan = self.plans[plan_id]
+            self._terms[key] = calc.PlanTerms(
+                base_rate=plan.base_rate,
+                step_mode=plan.step_mode,
+                steps=tuple(self.steps[plan_id]),
+                tier_rate=self.tier_rates.get(key, Decimal("0")),
+                tier_code=tier_code,
+                plan_code=plan.code,
+                deal_bonus_rate=plan.deal_bonus_rate,
+            )
+        return self._terms[key]
 
 
 def _month_agreements(month: Month):
@@ -133,38 +153,39 @@ def _month_agreements(month: Month):
 def month_plans(*, month: Month, dealer_ids=None, now=None) -> dict[int, MonthPlan]:
     """The plan of each dealer for a month: the agreement (not a draft) in effect during the
     month that started last gives it; the tier is the dealer's at the end of the month (from
-    the dealer's history; the current tier for a month not yet over). A constant number of
-    queries, whatever the number of dealers."""
+    the dealer's history; the current tier for a month not yet over). Five queries, of
+    tuples (no model objects but one per plan), whatever the number of dealers."""
     _start, end = month.bounds()
     agreements = _month_agreements(month)
     if dealer_ids is not None:
         agreements = agreements.filter(dealer_id__in=list(dealer_ids))
-    chosen = {}
-    for agreement in agreements:
-        chosen[agreement.dealer_id] = agreement  # the latest start wins
-    if not chosen:
-        return {}
-    dealers = Dealer.objects.filter(pk__in=chosen).select_related("tier")
+    columns = ["dealer_id", "commission_plan_id", "dealer__currency", "dealer__tier_id"]
     now = now or timezone.now()
     if end <= now:
         history = Dealer.history.model.objects.filter(
-            id=OuterRef("pk"), history_date__lt=end
+            id=OuterRef("dealer_id"), history_date__lt=end
         ).order_by("-history_date", "-history_id")
-        dealers = dealers.annotate(tier_at_end=Subquery(history.values("tier_id")[:1]))
-    dealers = list(dealers)
-    tier_ids = {getattr(d, "tier_at_end", None) or d.tier_id for d in dealers}
-    tier_codes = dict(Tier.objects.filter(pk__in=tier_ids).values_list("pk", "code"))
-    plans = {
-        p.pk: p
-        for p in _plans_with_terms().filter(pk__in={a.commission_plan_id for a in chosen.values()})
+        agreements = agreements.annotate(tier_at_end=Subquery(history.values("tier_id")[:1]))
+        columns.append("tier_at_end")
+    chosen = {}
+    for dealer_id, plan_id, currency, tier_id, *at_end in agreements.values_list(*columns):
+        # the latest start wins; the tier at the end of the month, else the current one
+        chosen[dealer_id] = (plan_id, currency, (at_end and at_end[0]) or tier_id)
+    if not chosen:
+        return {}
+    tier_codes = dict(
+        Tier.objects.filter(pk__in={t for _p, _c, t in chosen.values()}).values_list("pk", "code")
+    )
+    plans = _PlanTerms.read({plan_id for plan_id, _c, _t in chosen.values()})
+    return {
+        dealer_id: MonthPlan(
+            dealer_id,
+            currency,
+            plans.plans[plan_id],
+            plans.terms(plan_id, tier_codes.get(tier_id, "")),
+        )
+        for dealer_id, (plan_id, currency, tier_id) in chosen.items()
     }
-    result = {}
-    for dealer in dealers:
-        agreement = chosen[dealer.pk]
-        plan = plans[agreement.commission_plan_id]
-        tier_code = tier_codes.get(getattr(dealer, "tier_at_end", None) or dealer.tier_id, "")
-        result[dealer.pk] = MonthPlan(dealer, agreement, plan, plan_terms(plan, tier_code))
-    return result
 
 
 def statement_list_visible_to(who):
@@ -252,8 +273,12 @@ def whatif_reads(*, dealer, now=None) -> dict:
     return {
         "agreements": agreements,
         "plans": CommissionPlan.objects.filter(pk__in=plan_ids),
-        "steps": PlanStep.objects.filter(plan__in=plan_ids).order_by("plan_id", "threshold"),
-        "tier_bonuses": PlanTierBonus.objects.filter(plan__in=plan_ids).select_related("tier"),
+        "steps": PlanStep.objects.filter(plan__in=plan_ids)
+        .order_by("threshold")
+        .values("plan_id", "threshold", "rate"),
+        "tier_bonuses": PlanTierBonus.objects.filter(plan__in=plan_ids).values(
+            "plan_id", "tier__code", "rate"
+        ),
         "month_sales": SaleLine.objects.filter(dealer=dealer, sold_at__gte=start, sold_at__lt=end)
         .values("deal__number")
         .annotate(amount=Sum("amount"))
@@ -289,13 +314,13 @@ def whatif_for_dealer(
     if not rows["agreements"]:
         return None
     agreement = rows["agreements"][-1]  # the latest start wins
-    plan = next(p for p in rows["plans"] if p.pk == agreement.commission_plan_id)
-    terms = plan_terms(
-        plan,
-        dealer.tier.code,
-        steps=[step for step in rows["steps"] if step.plan_id == plan.pk],
-        tier_bonuses=[bonus for bonus in rows["tier_bonuses"] if bonus.plan_id == plan.pk],
+    plans = _PlanTerms(
+        rows["plans"],
+        [(r["plan_id"], r["threshold"], r["rate"]) for r in rows["steps"]],
+        [(r["plan_id"], r["tier__code"], r["rate"]) for r in rows["tier_bonuses"]],
     )
+    plan = plans.plans[agreement.commission_plan_id]
+    terms = plans.terms(plan.pk, dealer.tier.code)
     sales = rows["month_sales"]
     net = calc.money(sum((row["amount"] for row in sales), Decimal("0")))
     deals = calc.DealSales(

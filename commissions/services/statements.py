@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -18,6 +20,7 @@ from commissions import rollup, selectors
 from commissions.models import CommissionStatement, SaleLine, StatementComponent
 from portal.audit import history_attrs
 from portal.clock import manufacturer_zone
+from portal.jsonb import jsonb_text
 from portal.periods import Month
 
 
@@ -41,9 +44,11 @@ def _late_lines(
     never by comparing the times of reporting and approval. For a draft: the lines no
     approved statement has counted yet, reported before the month ends and not already late
     in another month's draft. ``counted_in``: the lines that statement counted (its approval
-    recomputes from exactly those). Two queries."""
+    recomputes from exactly those). ``dealer_ids``: None for every dealer. Two queries."""
     start, end = month.bounds()
-    lines = SaleLine.objects.filter(dealer_id__in=list(dealer_ids), sold_at__lt=start)
+    lines = SaleLine.objects.filter(sold_at__lt=start)
+    if dealer_ids is not None:
+        lines = lines.filter(dealer_id__in=list(dealer_ids))
     if counted_in is not None:
         lines = lines.filter(counted_in=counted_in)
     else:
@@ -95,28 +100,58 @@ def _retotal(statement: CommissionStatement) -> Decimal:
 
 
 class ComponentRow(NamedTuple):
-    """What a refresh reads of an existing component (no model object)."""
+    """What a refresh reads of an existing component (no model object); ``derivation``:
+    the database's text of the stored JSON (not decoded)."""
 
     pk: int
     kind: str
     sale_line_id: int | None
     amount: Decimal
-    derivation: dict
+    derivation: str
+
+
+def _same_derivation(stored: dict | str, new: dict) -> bool:
+    """Whether a stored derivation (a dict, or the database's text of the stored JSON) says
+    what ``new`` says. The text is first compared with PostgreSQL's own rendering of
+    ``new`` (:func:`portal.jsonb.jsonb_text`), which spares decoding thousands of them on a
+    re-run; only text that differs (another database, a value it does not render) is
+    decoded and compared as values."""
+    if isinstance(stored, str):
+        if stored == jsonb_text(new):
+            return True
+        stored = json.loads(stored)
+    return stored == new
 
 
 @dataclass
 class RefreshPlan:
-    """What refreshing one locked draft writes (computed in memory, written in bulk)."""
+    """What refreshing one locked draft writes (computed in memory, written in bulk);
+    ``figures``: the statement's new figures when it changed (``REFRESHED_FIELDS``)."""
 
     result: str  # "updated" or "unchanged"
     to_create: list
     to_update: list
     to_delete: list
+    figures: dict | None = None
+
+
+#: the statement fields a refresh writes
+REFRESHED_FIELDS = [
+    "plan_id",
+    "step_mode",
+    "base_rate",
+    "tier_code",
+    "net_sales",
+    "line_count",
+    "total",
+    "currency",
+    "computed_at",
+]
 
 
 def _refresh_plan(
     *,
-    statement: CommissionStatement,
+    stored: dict,
     existing: list,
     month_plan: selectors.MonthPlan,
     net_sales: Decimal,
@@ -127,8 +162,8 @@ def _refresh_plan(
 ) -> RefreshPlan:
     """Rebuild a locked draft's computed components (base, step, tier, deal, late) from scratch,
     keeping their rows (and so dispute links) where the figures are the same, and leaving
-    adjustments and booked bonuses untouched. No query: ``existing`` are the draft's
-    components; the statement's figures are set on ``statement`` (not saved)."""
+    adjustments and booked bonuses untouched. No query: ``stored`` are the draft's stored
+    fields (by attribute name), ``existing`` its components."""
     result = calc.month_commission(net_sales, month_plan.terms, deals)
     desired: dict[tuple, tuple[calc.Component, int | None]] = {
         (c.kind, None): (c, None) for c in result.components
@@ -144,8 +179,8 @@ def _refresh_plan(
         if row is None:
             to_create.append(
                 StatementComponent(
-                    statement=statement,
-                    dealer_id=statement.dealer_id,
+                    statement_id=stored["id"],
+                    dealer_id=stored["dealer_id"],
                     kind=component.kind,
                     amount=component.amount,
                     derivation=component.derivation,
@@ -153,7 +188,9 @@ def _refresh_plan(
                     created_by="system",
                 )
             )
-        elif row.amount != component.amount or row.derivation != component.derivation:
+        elif row.amount != component.amount or not _same_derivation(
+            row.derivation, component.derivation
+        ):
             to_update.append(
                 StatementComponent(
                     pk=row.pk, amount=component.amount, derivation=component.derivation
@@ -175,29 +212,22 @@ def _refresh_plan(
         "net_sales": Decimal(net_sales).quantize(calc.CENT),
         "line_count": line_count,
         "total": total,
-        "currency": month_plan.dealer.currency,
+        "currency": month_plan.currency,
     }
-    changed = [name for name, value in figures.items() if getattr(statement, name) != value]
+    changed = [name for name, value in figures.items() if stored[name] != value]
     if changed or to_create or to_update or to_delete:
-        for name, value in figures.items():
-            setattr(statement, name, value)
-        statement.computed_at = now
-        return RefreshPlan("updated", to_create, to_update, to_delete)
+        figures["computed_at"] = now
+        return RefreshPlan("updated", to_create, to_update, to_delete, figures)
     return RefreshPlan("unchanged", to_create, to_update, to_delete)
 
 
-#: the statement fields a refresh writes
-REFRESHED_FIELDS = [
-    "plan_id",
-    "step_mode",
-    "base_rate",
-    "tier_code",
-    "net_sales",
-    "line_count",
-    "total",
-    "currency",
-    "computed_at",
-]
+def _write_components(to_create: list, to_update: list, to_delete: list) -> None:
+    if to_delete:
+        StatementComponent.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
+    if to_create:
+        StatementComponent.objects.bulk_create(to_create)
 
 
 def _refresh(
@@ -213,7 +243,7 @@ def _refresh(
     """Refresh one locked draft (see :func:`_refresh_plan`). Returns "updated" or
     "unchanged"."""
     plan = _refresh_plan(
-        statement=statement,
+        stored={name: getattr(statement, name) for name in _STATEMENT_FIELDS},
         existing=list(statement.components.all()),
         month_plan=month_plan,
         net_sales=net_sales,
@@ -222,13 +252,10 @@ def _refresh(
         now=now,
         deals=deals,
     )
-    if plan.to_delete:
-        StatementComponent.objects.filter(pk__in=plan.to_delete).delete()
-    if plan.to_update:
-        StatementComponent.objects.bulk_update(plan.to_update, ["amount", "derivation"])
-    if plan.to_create:
-        StatementComponent.objects.bulk_create(plan.to_create)
-    if plan.result == "updated":
+    _write_components(plan.to_create, plan.to_update, plan.to_delete)
+    if plan.figures is not None:
+        for name, value in plan.figures.items():
+            setattr(statement, name, value)
         statement.save(update_fields=REFRESHED_FIELDS)
     return plan.result
 
@@ -236,35 +263,80 @@ def _refresh(
 #: dealers per transaction of the statement run
 CHUNK_SIZE = 200
 
+#: a statement's fields as the run reads them under its lock: a row becomes a model object
+#: only when the run writes it
+_STATEMENT_FIELDS = [f.attname for f in CommissionStatement._meta.concrete_fields]
+
 
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), CHUNK_SIZE):
         yield ids[i : i + CHUNK_SIZE]
 
 
-def _lock_statements(month: Month, dealer_ids) -> dict[int, CommissionStatement]:
-    return {
-        s.dealer_id: s
-        for s in CommissionStatement.objects.select_for_update()
+def _lock_statements(month: Month, dealer_ids) -> dict[int, dict]:
+    """The month's statements of ``dealer_ids`` locked in primary-key order, as
+    ``{dealer_id: {field: value}}``."""
+    rows = (
+        CommissionStatement.objects.select_for_update()
         .filter(dealer_id__in=dealer_ids, period=month.first_day)
         .order_by("pk")
-    }
+        .values_list(*_STATEMENT_FIELDS)
+    )
+    statements = (dict(zip(_STATEMENT_FIELDS, row, strict=True)) for row in rows)
+    return {stored["dealer_id"]: stored for stored in statements}
+
+
+def _statement(stored: dict) -> CommissionStatement:
+    """The model object of a statement read by :func:`_lock_statements` (as a query makes
+    it)."""
+    return CommissionStatement.from_db(
+        CommissionStatement.objects.db, _STATEMENT_FIELDS, list(stored.values())
+    )
+
+
+def _components_of(drafts: list[int]) -> dict[int, list[ComponentRow]]:
+    components = defaultdict(list)
+    for row in (
+        StatementComponent.objects.filter(statement_id__in=drafts)
+        .annotate(derivation_text=Cast("derivation", TextField()))
+        .order_by("pk")
+        .values_list("statement_id", "pk", "kind", "sale_line_id", "amount", "derivation_text")
+    ):
+        components[row[0]].append(ComponentRow(*row[1:]))
+    return components
+
+
+def _commit_without_waiting() -> None:
+    """Let this transaction's commit return before its WAL is flushed to disk
+    (PostgreSQL's ``synchronous_commit`` for this transaction only). Only for a transaction
+    that wrote nothing but row locks: a crash could lose nothing but those locks, which a
+    crash releases anyway."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 @transaction.atomic
 def _build_chunk(
-    *, month: Month, plans: dict, sales: dict, late: dict, deals: dict, dry_run: bool, now
+    *,
+    month: Month,
+    plans: dict,
+    sales: dict,
+    late: dict,
+    deals: dict,
+    dry_run: bool,
+    now,
+    own_transaction: bool = False,
 ):
     """One transaction for a chunk of dealers: the drafts locked in primary-key order (the
     missing ones created first, with their history), their components loaded in one query,
-    the arithmetic in memory, then bulk deletes, updates and inserts."""
+    the arithmetic in memory, then bulk deletes, updates and inserts. ``own_transaction``:
+    the chunk's transaction is not part of a caller's; when it then writes nothing (a re-run
+    of unchanged drafts) it commits without waiting for the disk."""
     statements = _lock_statements(month, list(plans))
     missing = [d for d in plans if d not in statements]
     if missing:
         new = [
-            CommissionStatement(
-                dealer_id=d, period=month.first_day, currency=plans[d].dealer.currency
-            )
+            CommissionStatement(dealer_id=d, period=month.first_day, currency=plans[d].currency)
             for d in missing
         ]
         try:
@@ -273,23 +345,17 @@ def _build_chunk(
         except IntegrityError:  # a concurrent run created some: take theirs
             CommissionStatement.objects.bulk_create(new, ignore_conflicts=True)
         statements.update(_lock_statements(month, missing))
-    drafts = [s.pk for s in statements.values() if not s.is_locked]
-    components = defaultdict(list)
-    for row in (
-        StatementComponent.objects.filter(statement_id__in=drafts)
-        .order_by("pk")
-        .values_list("statement_id", *ComponentRow._fields)
-    ):
-        components[row[0]].append(ComponentRow(*row[1:]))
+    draft = CommissionStatement.Status.DRAFT
+    components = _components_of([s["id"] for s in statements.values() if s["status"] == draft])
     outcomes, changed, to_create, to_update, to_delete = [], [], [], [], []
     for dealer_id in plans:
-        statement = statements[dealer_id]
-        result = "locked"
-        if not statement.is_locked:
+        stored = statements[dealer_id]
+        result, net_sales, total = "locked", stored["net_sales"], stored["total"]
+        if stored["status"] == draft:
             net, count = sales.get(dealer_id, (Decimal("0.00"), 0))
             plan = _refresh_plan(
-                statement=statement,
-                existing=components[statement.pk],
+                stored=stored,
+                existing=components[stored["id"]],
                 month_plan=plans[dealer_id],
                 net_sales=net,
                 line_count=count,
@@ -301,23 +367,19 @@ def _build_chunk(
             to_update += plan.to_update
             to_delete += plan.to_delete
             result = "created" if dealer_id in missing else plan.result
-            if plan.result == "updated":
+            if plan.figures is not None:
+                statement = _statement(stored)
+                for name, value in plan.figures.items():
+                    setattr(statement, name, value)
                 changed.append(statement)
+                net_sales, total = statement.net_sales, statement.total
         outcomes.append(
-            BuildOutcome(
-                dealer_id,
-                None if dry_run else statement.pk,
-                result,
-                statement.net_sales,
-                statement.total,
-            )
+            BuildOutcome(dealer_id, None if dry_run else stored["id"], result, net_sales, total)
         )
-    if to_delete:
-        StatementComponent.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        StatementComponent.objects.bulk_update(to_update, ["amount", "derivation"])
-    if to_create:
-        StatementComponent.objects.bulk_create(to_create)
+    wrote = bool(missing or changed or to_create or to_update or to_delete)
+    if own_transaction and not wrote and not dry_run and connection.vendor == "postgresql":
+        _commit_without_waiting()
+    _write_components(to_create, to_update, to_delete)
     if changed:
         bulk_update_with_history(changed, CommissionStatement, REFRESHED_FIELDS, **history_attrs())
     if dry_run:
@@ -337,26 +399,36 @@ def statements_build(
     (or of ``dealer_ids``; ``period``: the Month, or its first day as statements store it).
     Drafts are recomputed from scratch, deterministically; approved and paid statements are
     left alone ("locked"). Net sales come from one aggregate query for all dealers (which
-    also rebuilds the month's sales rollup); the statements are then written in chunks of
-    dealers, one transaction and a constant number of queries each (:func:`_build_chunk`)
-    — none of it grows with the lines. ``dry_run`` computes and rolls back."""
+    also rebuilds the month's sales rollup), late lines and deals from one query each; the
+    statements are then written in chunks of dealers, one transaction and a constant number
+    of queries each (:func:`_build_chunk`) — none of it grows with the lines. A chunk that
+    changes nothing writes nothing (and, in a transaction of its own, does not wait for the
+    disk to commit its row locks)."""
     now = now or timezone.now()
     month = Month.of(period)
+    own_transactions = not connection.in_atomic_block
     plans = selectors.month_plans(month=month, dealer_ids=dealer_ids, now=now)
+    ids = sorted(plans)
     if dry_run:
-        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=list(plans))
+        sales = selectors.month_sales_by_dealer(month=month, dealer_ids=ids)
     else:  # the same aggregate rebuilds the month's sales rollup
-        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=list(plans))
+        sales = rollup.month_sales_rebuilt(month=month, dealer_ids=ids)
+    # A run over every dealer reads every dealer's late lines and deals (and uses those of
+    # the dealers with a plan): thousands of ids cost more to send and plan than to read.
+    scope = None if dealer_ids is None else ids
+    late = _late_lines(month=month, dealer_ids=scope) if ids else {}
+    deals = selectors.month_deal_sales_by_dealer(month=month, dealer_ids=scope) if ids else {}
     outcomes = []
-    for chunk in _chunks(sorted(plans)):
+    for chunk in _chunks(ids):
         done = _build_chunk(
             month=month,
             plans={d: plans[d] for d in chunk},
             sales=sales,
-            late=_late_lines(month=month, dealer_ids=chunk),
-            deals=selectors.month_deal_sales_by_dealer(month=month, dealer_ids=chunk),
+            late=late,
+            deals=deals,
             dry_run=dry_run,
             now=now,
+            own_transaction=own_transactions,
         )
         outcomes.extend(done)
         if on_progress is not None:

@@ -22,6 +22,7 @@ from commissions.selectors import month_plans, net_sales_by_dealer
 from mdf import calculations as calc
 from mdf.models import Fund, FundRequest, Movement
 from portal.access import actor_from
+from portal.clock import manufacturer_date
 from portal.periods import Quarter
 
 K = Movement.Kind
@@ -204,33 +205,39 @@ def expiry_due_quarters(dealer_id: int, today: dt.date) -> list[str]:
     return sorted(set(quarters) - expired)
 
 
+def _ledger_entries(fund: Fund) -> list[calc.LedgerEntry]:
+    """The fund's movements in the order they were appended, as the expiry reads them (one
+    query)."""
+    rows = Movement.objects.filter(fund=fund).order_by("pk")  # append order
+    return [
+        calc.LedgerEntry(
+            kind=row.kind,
+            available_delta=row.available_delta,
+            day=manufacturer_date(row.created_at),
+            quarter=row.quarter,
+            expires_on=row.expires_on,
+            request_id=row.request_id,
+        )
+        for row in rows
+    ]
+
+
 @transaction.atomic
 def fund_expire(*, dealer, today: dt.date, dry_run: bool = False) -> Decimal:
     """Expire the unused part of every accrual past its last usable day (§14), once per
-    accrual. Spending is counted against the soonest-expiring accruals first. Returns the
-    amount expired (or that would be)."""
+    accrual. Spending is counted, at its moment, against the soonest-expiring accruals it
+    could use (``calculations.unused_accruals``). Returns the amount expired (or that would
+    be)."""
     total = calc.ZERO
     fund = fund_locked(dealer) if not dry_run else Fund.objects.filter(dealer=dealer).first()
     if fund is None:
         return total
+    unused = calc.unused_accruals(_ledger_entries(fund))
     for quarter in expiry_due_quarters(dealer.pk, today):
-        moves = Movement.objects.filter(fund=fund)
         ends = calc.accrual_expires_on(quarter)
-        expiring = moves.filter(kind=K.ACCRUAL, expires_on__lte=ends).aggregate(s=Sum("amount"))[
-            "s"
-        ]
-        expired = moves.filter(kind=K.EXPIRY).aggregate(s=Sum("amount"))["s"] or calc.ZERO
-        used = -(
-            moves.filter(kind__in=[K.RESERVATION, K.RELEASE]).aggregate(s=Sum("available_delta"))[
-                "s"
-            ]
-            or calc.ZERO
-        )
-        amount = calc.expirable(
-            expiring_credits=expiring or calc.ZERO,
-            expired=expired + (total if dry_run else calc.ZERO),
-            used=used,
-            available=fund.available - (total if dry_run else calc.ZERO),
+        amount = max(
+            calc.ZERO,
+            min(unused.get(quarter, calc.ZERO), fund.available - (total if dry_run else calc.ZERO)),
         )
         if amount <= 0:
             continue

@@ -36,7 +36,7 @@ def _old_statements_build(*, period, dealer_ids=None, now=None):
             statement, created = CommissionStatement.objects.select_for_update().get_or_create(
                 dealer_id=dealer_id,
                 period=month.first_day,
-                defaults={"currency": plans[dealer_id].dealer.currency},
+                defaults={"currency": plans[dealer_id].currency},
             )
             if statement.is_locked:
                 result = "locked"
@@ -177,3 +177,51 @@ def test_statement_run_queries_do_not_grow_with_dealers_or_lines():
     )
     assert first_small == first_large
     assert again_small == again_large
+
+
+def test_late_lines_and_deals_are_read_once_per_run_not_per_chunk(monkeypatch):
+    monkeypatch.setattr(statements_module, "CHUNK_SIZE", 2)
+    ids = [d.pk for d in _generated(6, seed=3)]  # three chunks
+    services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+    with CaptureQueriesContext(connection) as ctx:  # a re-run
+        services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([s for s in sql if '"deals_dealregistration"' in s]) == 1
+    assert len([s for s in sql if '"counted_in_id" IS NULL' in s]) == 1
+    assert len([s for s in sql if "FOR UPDATE" in s]) == 3  # each chunk locks its own
+
+
+def test_stored_derivations_compare_as_text_else_as_values():
+    new = {"formula": "net_sales × base_rate", "exact": "1.5", "steps": [{"rate": "0.02"}]}
+    same = statements_module._same_derivation
+    assert same(
+        '{"exact": "1.5", "steps": [{"rate": "0.02"}], "formula": "net_sales × base_rate"}', new
+    )
+    # another database's text of the same JSON, or a model's dict: compared as values
+    assert same(
+        '{"formula":"net_sales \\u00d7 base_rate","exact":"1.5","steps":[{"rate":"0.02"}]}', new
+    )
+    assert same(dict(new), new)
+    assert not same(
+        '{"exact": "1.50", "steps": [{"rate": "0.02"}], "formula": "net_sales × base_rate"}', new
+    )
+    assert not same({**new, "exact": "1.50"}, new)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_that_writes_nothing_commits_without_waiting_for_the_disk(monkeypatch):
+    monkeypatch.setattr(statements_module, "CHUNK_SIZE", 2)
+    dealers = _generated(4, seed=5)  # two chunks
+    ids = [d.pk for d in dealers]
+
+    def run():
+        with CaptureQueriesContext(connection) as ctx:
+            services.statements_build(period=OCT, dealer_ids=ids, now=NOW)
+        return sum("synchronous_commit" in q["sql"] for q in ctx.captured_queries)
+
+    assert run() == 0  # the first run creates every statement
+    assert run() == 2  # a re-run changes nothing
+    sale(dealers[0], "1.00", local(2026, 10, 9, 10, 0))
+    assert run() == 1  # the first chunk writes
+    with transaction.atomic():  # inside a caller's transaction: the caller's commit
+        assert run() == 0
