@@ -182,18 +182,22 @@ def test_contract_ticket_48h_goes_to_legal_via_api_and_command(
     assert Notification.objects.filter(recipient=legal, kind="ticket.escalated").count() == 1
 
 
-def test_command_accepts_now_and_refuses_naive(db):
-    from django.core.management.base import CommandError
-
-    ticket = make_ticket(
+def test_command_takes_now_and_reads_it_without_offset_as_manufacturer_time(db):
+    first = make_ticket(
         priority="emergency", opened_at=sh(2026, 11, 23, 10), now=sh(2026, 11, 23, 10)
     )
     out = StringIO()
     call_command("escalate_tickets", "--now", "2026-11-23T10:30:00+08:00", stdout=out)
-    assert f"ticket {ticket.pk} escalated to level 1" in out.getvalue()
-    with pytest.raises(CommandError):
-        call_command("escalate_tickets", "--now", "2026-11-23T10:30:00")
-    assert Ticket.objects.get(pk=ticket.pk).escalation_level == 1
+    assert f"ticket {first.pk} escalated to level 1" in out.getvalue()
+    # 10:30 without an offset is 10:30 in Shanghai (not 18:30 there, as UTC would be)
+    second = make_ticket(
+        priority="emergency", opened_at=sh(2026, 11, 23, 10), now=sh(2026, 11, 23, 10)
+    )
+    call_command("escalate_tickets", "--now", "2026-11-23T10:29:00", stdout=StringIO())
+    assert Ticket.objects.get(pk=second.pk).escalation_level == 0
+    call_command("escalate_tickets", "--now", "2026-11-23T10:30:00", stdout=StringIO())
+    assert Ticket.objects.get(pk=second.pk).escalation_level == 1
+    assert Ticket.objects.get(pk=first.pk).escalation_level == 1
 
 
 def test_beat_schedule_runs_the_task_every_minute(settings):

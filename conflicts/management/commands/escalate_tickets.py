@@ -1,12 +1,11 @@
 """The ops twin of the every-minute escalation sweep (DOMAIN.md §7.4)."""
 
-from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from conflicts.jobs import escalation_sweep
 from portal.audit import acting_as
+from portal.commands import now_option
 
 
 class Command(BaseCommand):
@@ -15,19 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--now",
-            help="ISO 8601 instant with offset to sweep as of (default: now), "
-            "e.g. 2026-11-23T12:00:00+08:00",
+            help="ISO 8601 date-time to sweep as of (default: now), e.g. "
+            "2026-11-23T12:00:00+08:00; without an offset, manufacturer time",
         )
 
     def handle(self, *args, **options):
-        now = timezone.now()
-        if options["now"]:
-            try:
-                now = datetime.fromisoformat(options["now"])
-            except ValueError:
-                raise CommandError("--now must be an ISO 8601 instant") from None
-            if timezone.is_naive(now):
-                raise CommandError("--now needs a time zone offset, e.g. +08:00")
+        now = now_option(options["now"])
         with acting_as("command:escalate_tickets"):
             outcome = escalation_sweep(now=now)
         for ticket_id, level in outcome.escalated:

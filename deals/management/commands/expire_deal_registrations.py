@@ -1,13 +1,11 @@
 """`manage.py expire_deal_registrations [--now ISO] [--dry-run]`: the ops twin of the daily
 beat task (DOMAIN.md §12)."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from deals.services import deal_registrations_expire
 from portal.audit import acting_as
-from portal.clock import manufacturer_tz
-from portal.inputs import InputError, parse_datetime_input
+from portal.commands import now_option
 
 
 class Command(BaseCommand):
@@ -21,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     def handle(self, *args, now=None, dry_run=False, **options):
-        when = timezone.now()
-        if now:
-            # without an offset, the manufacturer's wall-clock time (its operators' time)
-            try:
-                when = parse_datetime_input(now, default_zone=manufacturer_tz())
-            except InputError as exc:
-                raise CommandError(f"--now must be an ISO date-time: {exc.message}") from None
+        when = now_option(now)
         with acting_as("command:expire_deal_registrations"):
             result = deal_registrations_expire(now=when, dry_run=dry_run)
         verb = "would expire" if dry_run else "expired"

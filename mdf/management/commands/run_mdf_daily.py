@@ -1,13 +1,11 @@
 """`manage.py run_mdf_daily [--now ISO] [--dry-run]`: the ops twin of the daily beat task
 (DOMAIN.md §14): expire unused accruals, lapse unclaimed requests."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from mdf.services import mdf_daily_run
 from portal.audit import acting_as
-from portal.clock import manufacturer_tz
-from portal.inputs import InputError, parse_datetime_input
+from portal.commands import now_option
 
 
 class Command(BaseCommand):
@@ -21,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     def handle(self, *args, now=None, dry_run=False, **options):
-        when = timezone.now()
-        if now:
-            # without an offset, the manufacturer's wall-clock time (its operators' time)
-            try:
-                when = parse_datetime_input(now, default_zone=manufacturer_tz())
-            except InputError as exc:
-                raise CommandError(f"--now must be an ISO date-time: {exc.message}") from None
+        when = now_option(now)
         with acting_as("command:run_mdf_daily"):
             counts = mdf_daily_run(now=when, dry_run=dry_run)
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing to do"

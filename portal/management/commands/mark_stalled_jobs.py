@@ -1,12 +1,11 @@
 """`manage.py mark_stalled_jobs [--now ISO]`: the ops twin of the periodic sweep that marks
 running job runs without a heartbeat for ``JOB_STALL_AFTER_MINUTES`` failed."""
 
-import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from portal.audit import acting_as
+from portal.commands import now_option
 from portal.job_runs import stalled_jobs_sweep
 
 
@@ -17,17 +16,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument(
+            "--now",
+            help="ISO date-time to act as now (default: now); without an offset, manufacturer time",
+        )
 
     def handle(self, *args, now=None, **options):
-        when = timezone.now()
-        if now:
-            try:
-                when = dt.datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError("--now must be an ISO date-time") from None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
+        when = now_option(now)
         with acting_as("command:mark_stalled_jobs"):
             marked = stalled_jobs_sweep(now=when)
         self.stdout.write(self.style.SUCCESS(f"{marked} stalled runs marked failed"))

@@ -1,12 +1,10 @@
 """`manage.py book_price_protection [--now ISO] [--all]`: the ops twin of the hourly beat
 task (DOMAIN.md §13 price protection)."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from portal.audit import acting_as
-from portal.clock import manufacturer_tz
-from portal.inputs import InputError, parse_datetime_input
+from portal.commands import now_option
 from pricing.services import price_protection_book
 
 
@@ -28,13 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now=None, all=False, **options):
-        when = timezone.now()
-        if now:
-            # without an offset, the manufacturer's wall-clock time (its operators' time)
-            try:
-                when = parse_datetime_input(now, default_zone=manufacturer_tz())
-            except InputError as exc:
-                raise CommandError(f"--now must be an ISO date-time: {exc.message}") from None
+        when = now_option(now)
         with acting_as("command:book_price_protection"):
             counts = price_protection_book(now=when, include_booked=all)
         self.stdout.write(

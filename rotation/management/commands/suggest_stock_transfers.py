@@ -1,13 +1,12 @@
 """`manage.py suggest_stock_transfers [--province CODE] [--now ISO] [--dry-run]`: the ops twin
 of the nightly beat task (DOMAIN.md §16)."""
 
-import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from dealers.models import Region
 from portal.audit import acting_as
+from portal.commands import now_option
 from rotation.services import transfer_suggestions_compute
 
 
@@ -16,18 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--province", help="a province code, e.g. CN-GD (default: all)")
-        parser.add_argument("--now", help="ISO date-time to act as now (default: now)")
+        parser.add_argument(
+            "--now",
+            help="ISO date-time to act as now (default: now); without an offset, manufacturer time",
+        )
         parser.add_argument("--dry-run", action="store_true", help="compute, store nothing")
 
     def handle(self, *args, province=None, now=None, dry_run=False, **options):
-        when = timezone.now()
-        if now:
-            try:
-                when = dt.datetime.fromisoformat(now)
-            except ValueError:
-                raise CommandError("--now must be an ISO date-time") from None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
+        when = now_option(now)
         if province and not Region.objects.filter(
             code=province, kind=Region.Kind.PROVINCE
         ).exists():
