@@ -151,6 +151,19 @@ def _array(values) -> str:
     return "{" + ",".join(str(v) for v in values) + "}"
 
 
+def _quoted_times(times) -> list[str]:
+    """Each time as a double-quoted ISO text for an array literal, formatted once per
+    distinct value (a batch usually has one count time)."""
+    memo: dict = {}
+    out = []
+    for t in times:
+        text = memo.get(t)
+        if text is None:
+            text = memo[t] = f'"{t.isoformat()}"'
+        out.append(text)
+    return out
+
+
 def sets_apply(
     items: list[tuple[int, int, int, Decimal, datetime]],
     *,
@@ -171,7 +184,7 @@ def sets_apply(
         "w": _array(i[1] for i in items),
         "p": _array(i[2] for i in items),
         "q": _array(i[3] for i in items),
-        "a": _array(f'"{i[4].isoformat()}"' for i in items),
+        "a": _array(_quoted_times(i[4] for i in items)),
         "now": now,
         "kind": StockMovement.Kind.SET.value,
         "source": source,
