@@ -274,9 +274,8 @@ def promotion_submit(
     )
     promotion.regions.set(regions)
     if outside:
-        managers = {u.pk: u for r in regions for u in region_channel_managers(r)}
         notification_send(
-            recipients=list(managers.values()),
+            recipients=_promotion_managers(regions),
             kind="pricing.promotion_pending",
             title=Message(
                 gettext_noop("Promotion of %(dealer)s in %(campaign)s awaits your decision"),
@@ -288,6 +287,13 @@ def promotion_submit(
     return promotion
 
 
+def _promotion_managers(regions) -> list:
+    """Who decides a promotion of ``regions``: the channel managers of each region (or of
+    its nearest ancestor that has any), each once — notified on submit, checked on decide."""
+    managers = {u.pk: u for region in regions for u in region_channel_managers(region)}
+    return list(managers.values())
+
+
 def _check_region_manager(who, promotion: Promotion) -> None:
     """A pending promotion waits for the channel managers of its regions (those notified:
     of each region, or of its nearest ancestor that has any); a manager of other regions
@@ -296,7 +302,7 @@ def _check_region_manager(who, promotion: Promotion) -> None:
     user = who.user if who.api_key is None else None
     if user is None or user.is_superuser:
         return
-    managers = {u.pk for region in promotion.regions.all() for u in region_channel_managers(region)}
+    managers = {u.pk for u in _promotion_managers(promotion.regions.all())}
     if managers and user.pk not in managers:
         raise PermissionDenied(
             _("Only a channel manager of the promotion's regions decides this promotion.")
