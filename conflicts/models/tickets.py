@@ -264,15 +264,6 @@ class Ticket(models.Model):
     def sla_state(self) -> str:
         return self.sla_state_at(timezone.now())
 
-    @property
-    def breach_recorded(self) -> bool:
-        """A first response given after its due time stays a breach."""
-        return bool(
-            self.first_response_at
-            and self.first_response_due
-            and self.first_response_at > self.first_response_due
-        )
-
 
 class PauseInterval(models.Model):
     """The ledger of time the SLA clock stood still: waiting on the dealer, or resolved."""
