@@ -54,7 +54,7 @@ def fund_open(*, dealer) -> Fund:
 
 def fund_locked(dealer) -> Fund:
     """The dealer's fund row, created if need be, locked until the transaction ends."""
-    Fund.objects.get_or_create(dealer=dealer)
+    fund_open(dealer=dealer)
     return Fund.objects.select_for_update().get(dealer=dealer)
 
 
