@@ -7,7 +7,7 @@ from rest_framework import serializers
 from dealers.models import Dealer, ProductLine, Region
 from deals.models import DealMatch, DealRegistration
 from portal.access import actor_from
-from portal.api.serializers import MoneyField
+from portal.api.serializers import MoneyField, ScopedSlugRelatedField
 from portal.clock import manufacturer_today
 
 
@@ -78,7 +78,7 @@ class DealRegistrationSerializer(serializers.ModelSerializer):
 
 
 class DealRegistrationCreateSerializer(serializers.Serializer):
-    dealer = serializers.SlugRelatedField(
+    dealer = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Dealer.objects.all(),
         required=False,

@@ -4,7 +4,7 @@ product lines and regions are addressed by their codes (SKU for products)."""
 from rest_framework import serializers
 
 from dealers.models import Dealer, Product, ProductLine, Region
-from portal.api.serializers import DateTimeField
+from portal.api.serializers import DateTimeField, ScopedSlugRelatedField
 from pricing.models import Campaign, CampaignMaterial, PriceGuide, Promotion
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -135,7 +135,7 @@ class PromotionSerializer(serializers.ModelSerializer):
 
 class PromotionCreateSerializer(serializers.Serializer):
     campaign = serializers.SlugRelatedField(slug_field="code", queryset=Campaign.objects.all())
-    dealer = serializers.SlugRelatedField(
+    dealer = ScopedSlugRelatedField(
         slug_field="code",
         queryset=Dealer.objects.all(),
         required=False,

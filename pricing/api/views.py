@@ -127,7 +127,7 @@ class PromotionViewSet(mixins.CreateModelMixin, PortalReadOnlyViewSet):
         parameters=[IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
-        data = s.PromotionCreateSerializer(data=request.data)
+        data = s.PromotionCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
 
         def handler():
