@@ -60,6 +60,14 @@ def balance_of(dealer) -> Balance:
     )
 
 
+def fund_empty(dealer) -> Fund:
+    """The fund of a dealer without movements, as the list's rows read (not saved: the
+    first movement creates the row)."""
+    fund = Fund(dealer=dealer)
+    fund.accrued = fund.allocated = fund.paid = fund.expired = ZERO
+    return fund
+
+
 def fund_list_visible_to_all():
     return fund_list_visible_to(Actor(manufacturer=True))
 

@@ -57,6 +57,8 @@ class BalanceDetailSerializer(BalanceSerializer):
         read_only_fields = fields
 
     def get_movements(self, obj) -> list[dict]:
+        if obj.pk is None:  # selectors.fund_empty: no movement yet
+            return []
         rows = Movement.objects.filter(fund=obj).order_by("-created_at", "-pk")[:500]
         return MovementSerializer(rows, many=True).data
 

@@ -2,6 +2,7 @@
 `/api/v1/mdf/claims/` (+ `approve`, `reject`), DOMAIN.md §14. Every write runs a service
 through `call_service`: its errors come back with field and code, nothing half-applied."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -38,12 +39,15 @@ class BalanceViewSet(PortalReadOnlyViewSet):
         return selectors.fund_list_visible_to(self.request)
 
     def get_object(self):
-        # a dealer the caller may see has a balance even before its first movement: 0.00,
-        # not a 404 that reads "no such dealer"
-        dealer = Dealer.objects.visible_to(self.request).filter(code=self.kwargs.get("dealer"))
-        if (dealer := dealer.first()) is not None:
-            services.fund_open(dealer=dealer)
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:
+            # a dealer the caller may see has a balance even before its first movement:
+            # 0.00, not a 404 that reads "no such dealer" (and a read writes no fund row)
+            dealer = Dealer.objects.visible_to(self.request).filter(code=self.kwargs["dealer"])
+            if (dealer := dealer.first()) is None:
+                raise
+            return selectors.fund_empty(dealer)
 
     def get_serializer_class(self):
         return (

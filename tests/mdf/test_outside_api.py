@@ -361,6 +361,7 @@ def test_a_dealer_without_movements_has_a_zero_balance_not_a_404(world):
         [],
     )
     assert world["maker"].get(f"{BALANCE}MC/").status_code == 200
+    assert not Fund.objects.filter(dealer=fresh).exists()  # a read writes nothing
     assert api.get(f"{BALANCE}MA/").status_code == 404  # another dealer's stays invisible
     assert world["maker"].get(f"{BALANCE}NO-SUCH/").status_code == 404
     refused = _request(api, "2.00")
