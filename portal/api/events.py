@@ -55,7 +55,10 @@ class EventStreamView(APIView):
     """The events the caller may see (a dealer key: its dealer's; a manufacturer key:
     all), after the event ``after``, oldest first. ``next`` is the URL of the following
     page; poll it (it stays valid when empty). One object per page, not a list (an
-    APIView, so that the schema does not describe it as an array)."""
+    APIView, so that the schema does not describe it as an array). A dealer user needs
+    the role that manages integrations: the stream carries every topic."""
+
+    dealer_area = "integrations"  # the dealer roles that may call it: portal.access.DEALER_AREAS
 
     @extend_schema(
         operation_id="events_list",

@@ -84,6 +84,9 @@ def test_pages_answer_403_outside_the_role_and_the_menu_hides_them(client, deale
         ("finance", "/api/v1/inventory/levels/", False),
         ("sales", "/api/v1/webhook-endpoints/", False),
         ("sales", "/api/v1/tickets/", True),
+        # the event stream carries every topic (statements, stock, deals…): integrations
+        ("stock", "/api/v1/events/", False),
+        ("owner", "/api/v1/events/", True),
     ],
 )
 def test_api_answers_403_area_not_allowed_outside_the_role(
