@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_WORKERS ?= 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/channel_portal_bench
 
 .PHONY: run test bench bench-pytest venv lint messages compilemessages check-services system-deps system-deps-run e2e-deps clean
@@ -62,7 +63,7 @@ test: system-deps $(STAMP) check-services compilemessages
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		PORTAL_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+		PORTAL_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 bench: $(STAMP) check-services
 	DATABASE_URL=$${BENCH_DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

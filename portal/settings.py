@@ -5,6 +5,7 @@ switches on the secure defaults and refuses to start without a real secret key.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import csp.constants as csp
 import environ
@@ -141,6 +142,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL unset: a local-memory cache and a file-based Celery broker under var/, so
 # that `make run` works on a machine without Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Under pytest-xdist (``make test`` runs two test workers) each worker has its own Redis
+# database, as it has its own test database: tests clear the cache, and a Celery test
+# worker consumes the broker's queue. gw0 keeps the URL's database, gwN the Nth after it.
+_XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="") if TESTING else ""
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):
+    _url = urlsplit(REDIS_URL)
+    _db = (int(_url.path.strip("/") or 0) + int(_XDIST_WORKER[2:])) % 16
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_db}"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -210,6 +219,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation links stay valid for a week
+if TESTING:
+    # Django's advice for fast tests: the default hasher (PBKDF2, 1,000,000 iterations)
+    # takes 0.3 s a password here, and the suite creates users by the thousand. Everywhere
+    # else, including `make run`, Django's default hashers apply.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Staff sign in with a second factor (a TOTP app; recovery codes) before any page, the
 # admin or the session API; on by default wherever DEBUG is off except under the test
