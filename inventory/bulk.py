@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from inventory.models import StockLevel, StockMovement, Warehouse
 
@@ -172,8 +172,16 @@ def sets_apply(
     request_id: str,
 ) -> list[tuple[int, str, Decimal]]:
     """Apply (index, warehouse id, product id, quantity, as_of) items on PostgreSQL in one
-    statement (see ``_SETS_SQL``); the levels must exist. Returns (index, outcome, quantity)
-    in index order."""
+    statement (see ``_SETS_SQL``). Returns (index, outcome, quantity) in index order.
+
+    The usual batch counts levels that exist: the statement runs once, in a savepoint.
+    When it returns fewer rows than items, some levels are new: the savepoint is rolled
+    back (which also releases the row locks it took), the missing levels are created by
+    :func:`levels_ensure` in (warehouse, product) order, and the statement runs again,
+    exactly as if the levels had been ensured first. So a batch never waits for another's
+    insert of a new level while it holds level locks, and the locks it holds are taken in
+    id order: two batches queue, they do not deadlock. The usual batch saves the insert's
+    10,000 index probes (≈ 35 ms) for two statements of a fraction of a millisecond."""
     sql = _SETS_SQL.format(
         level=StockLevel._meta.db_table,
         movement=StockMovement._meta.db_table,
@@ -192,5 +200,19 @@ def sets_apply(
         "warehouses": sorted({i[1] for i in items}),
     }
     with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+                if len(rows) < len(items):
+                    raise _LevelsMissing
+                return rows
+        except _LevelsMissing:
+            pass
+        levels_ensure([(i[1], i[2]) for i in items], now=now)
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+class _LevelsMissing(Exception):
+    """Some of a batch's levels do not exist yet (see :func:`sets_apply`)."""

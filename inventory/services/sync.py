@@ -125,19 +125,20 @@ def stock_levels_apply_sets(
     :func:`inventory.calculations.set_outcome`); each applied item writes one ``set``
     movement. Statements: 2 reads to validate, then insert missing levels, lock the levels
     (primary-key order), update, insert movements, mark the warehouses synced — whatever
-    the size of the batch.
+    the size of the batch (on PostgreSQL one statement when every level exists already:
+    :func:`inventory.bulk.sets_apply`).
     """
     actor = actor_from(actor)
     now = now or timezone.now()
     parsed = _validate(actor, items, kind="set", now=now)
     request_id = request_id or uuid.uuid4().hex
-    pairs = [item.pair for item in parsed]
-    bulk.levels_ensure(pairs, now=now)
     label = _source_label(actor, source)
     if bulk.set_based():
         result = _apply_sets_in_sql(parsed, now=now, label=label, request_id=request_id)
         _record_levels_changed(parsed, result, kind="set")
         return result
+    pairs = [item.pair for item in parsed]
+    bulk.levels_ensure(pairs, now=now)
     levels = bulk.levels_lock(pairs)
     result = BatchResult(request_id=request_id)
     changes, movements = [], []
