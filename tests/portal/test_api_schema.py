@@ -19,13 +19,11 @@ transport, not on the API. The server under test is the one that serves the API.
 from __future__ import annotations
 
 import io
-import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urljoin
 
 import hypothesis
@@ -33,7 +31,6 @@ import pytest
 import requests
 import schemathesis
 from django.core.management import call_command
-from django.db import connection
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -45,9 +42,9 @@ from schemathesis.specs.openapi.checks import (
 
 from dealers.models import Dealer
 from portal.services import api_key_issue
+from tests.processes import ROOT, database_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 
 #: generated requests per operation and key kind (bounded: the whole run stays ~2 minutes)
 MAX_EXAMPLES = 8
@@ -194,15 +191,10 @@ def _free_port() -> int:
 def api_server(transactional_db, tmp_path):
     """gunicorn serving ``portal.wsgi`` on a free loopback port, on the test database (the
     test's data is committed: ``transaction=True``). Yields the base URL."""
-    db = connection.settings_dict
     port = _free_port()
     log_path = tmp_path / "gunicorn.log"
     log = log_path.open("w")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "PORTAL_TESTING": "1",
-    }
+    env = database_env(PORTAL_TESTING="1")
     process = subprocess.Popen(
         [
             sys.executable,

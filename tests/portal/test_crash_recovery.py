@@ -5,17 +5,14 @@ escalation sweep: running the job again completes it, and nothing is lost or dou
 The jobs run as their management commands in a subprocess against the test database;
 ``PORTAL_CRASH_AT`` (portal/crash_points.py) kills it after N items."""
 
-import os
 import signal
 import subprocess
 import sys
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from commissions.models import CommissionStatement, StatementComponent
@@ -24,17 +21,13 @@ from dealers.models import Dealer
 from portal.models import JobRun
 from portal.periods import Month, Quarter
 from reviews.models import QuarterlyReview
+from tests.processes import ROOT, database_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(900)]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, crash_at=None):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
+    env = database_env()
     env.pop("PORTAL_CRASH_AT", None)
     if crash_at:
         env["PORTAL_CRASH_AT"] = crash_at
